@@ -1,0 +1,223 @@
+package descent.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-precision GEMM: {@code C (+)= A·B}, cache-blocked and register-tiled on the preferred
+ * species, parallel over {@link Parallel}'s workers.
+ *
+ * <p>Shape of the computation, after Goto and van de Geijn's "Anatomy of high-performance matrix
+ * multiplication" (2008): B is packed into panels NR columns wide and KC deep (one block stays in
+ * L2); a sliver of MR rows of A is copied next to it (one arraycopy a row when rows are contiguous); the
+ * micro-kernel keeps an MR×NR tile of C in 2·MR vector registers (6×16 on AVX2, using 15 of the 16
+ * registers; 6×32 on AVX-512) and performs 2·MR FMAs per two vector loads. Edge tiles are
+ * computed whole into a scratch tile, of which only the real rows and columns are copied out.
+ *
+ * <p>Work is split into equal runs of column panels (or of row slivers, when C is taller than wide);
+ * each C element is computed by one thread in a fixed order, so results do not depend on timing.
+ */
+final class FloatGemm {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    static final int MR = 6;
+    static final int NR = 2 * L;
+    private static final int KC = 256;
+    private static final int NC = 64 * NR / 2;
+    /** Below this many multiply-adds a second thread costs more than it saves. */
+    private static final long MIN_WORK_PER_THREAD = 1L << 18;
+
+    private static final ThreadLocal<float[]> PACKED_B = ThreadLocal.withInitial(() -> new float[KC * NC]);
+    private static final ThreadLocal<float[]> PACKED_A = ThreadLocal.withInitial(() -> new float[KC * MR]);
+
+    private FloatGemm() {}
+
+    static void gemm(int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
+                     float[] b, int bOff, int bRs, int bCs,
+                     float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) {
+                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                }
+            }
+            return;
+        }
+        int colPanels = (n + NR - 1) / NR;
+        int rowSlivers = (m + MR - 1) / MR;
+        boolean splitColumns = colPanels >= rowSlivers;
+        long work = (long) m * n * k;
+        int parts = (int) Math.max(1, Math.min(Parallel.threads(), work / MIN_WORK_PER_THREAD));
+        parts = Math.min(parts, splitColumns ? colPanels : rowSlivers);
+        final int p = parts;
+        Parallel.run(p, t -> {
+            if (splitColumns) {
+                int j0 = Math.min(n, colPanels * t / p * NR);
+                int j1 = Math.min(n, colPanels * (t + 1) / p * NR);
+                block(0, m, j0, j1, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
+            } else {
+                int i0 = Math.min(m, rowSlivers * t / p * MR);
+                int i1 = Math.min(m, rowSlivers * (t + 1) / p * MR);
+                block(i0, i1, 0, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
+            }
+        });
+    }
+
+    /** Computes rows [i0, i1) and columns [j0, j1) of C. */
+    private static void block(int i0, int i1, int j0, int j1, int k, float[] a, int aOff, int aRs, int aCs,
+                              float[] b, int bOff, int bRs, int bCs,
+                              float[] c, int cOff, int ldc, boolean accumulate) {
+        float[] bp = PACKED_B.get();
+        float[] ap = PACKED_A.get();
+        float[] scratch = new float[MR * NR];
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(b, bOff + pc * bRs + jc * bCs, bRs, bCs, kc, nc, bp);
+                boolean add = accumulate || pc > 0;
+                for (int i = i0; i < i1; i += MR) {
+                    int rows = Math.min(MR, i1 - i);
+                    packA(a, aOff + i * aRs + pc * aCs, aRs, aCs, rows, kc, ap);
+                    for (int jp = 0; jp < nc; jp += NR) {
+                        tile(kc, ap, kc, rows, bp, jp * kc,
+                                c, cOff + i * ldc + jc + jp, ldc, Math.min(NR, nc - jp), add, scratch);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs a kc×nc block of B into panels of NR columns, each kc rows of NR floats, zero-padded. */
+    private static void packB(float[] b, int off, int rs, int cs, int kc, int nc, float[] bp) {
+        for (int jp = 0; jp < nc; jp += NR) {
+            int w = Math.min(NR, nc - jp);
+            int dst = jp * kc;
+            for (int p = 0; p < kc; p++, dst += NR) {
+                int src = off + p * rs + jp * cs;
+                if (cs == 1) {
+                    System.arraycopy(b, src, bp, dst, w);
+                } else {
+                    for (int j = 0; j < w; j++) {
+                        bp[dst + j] = b[src + j * cs];
+                    }
+                }
+                if (w < NR) {
+                    java.util.Arrays.fill(bp, dst + w, dst + NR, 0f);
+                }
+            }
+        }
+    }
+
+    /**
+     * Copies rows×kc of A into ap, row-major with row stride kc. Reading A in place instead would
+     * save this copy, but rows a power-of-two apart (k = 1024) collide in L1 and run 2-3× slower.
+     */
+    private static void packA(float[] a, int off, int rs, int cs, int rows, int kc, float[] ap) {
+        for (int r = 0; r < rows; r++) {
+            int src = off + r * rs;
+            int dst = r * kc;
+            if (cs == 1) {
+                System.arraycopy(a, src, ap, dst, kc);
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    ap[dst + p] = a[src + p * cs];
+                }
+            }
+        }
+    }
+
+    /**
+     * One tile of C: {@code C[0:rows, 0:w] (+)= A[0:rows, 0:kc] · Bpanel}. A full tile is stored
+     * straight into C; an edge tile is computed whole into a scratch tile and its real part copied.
+     * Rows of A past {@code rows} repeat the last real row, so A needs no padding.
+     */
+    private static void tile(int kc, float[] a, int aRs, int rows, float[] bp, int bo,
+                             float[] c, int co, int ldc, int w, boolean add, float[] scratch) {
+        if (rows == MR && w == NR) {
+            kernel(kc, a, aRs, rows, bp, bo, c, co, ldc, add);
+            return;
+        }
+        kernel(kc, a, aRs, rows, bp, bo, scratch, 0, NR, false);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < w; j++) {
+                int at = co + r * ldc + j;
+                c[at] = add ? c[at] + scratch[r * NR + j] : scratch[r * NR + j];
+            }
+        }
+    }
+
+    /**
+     * The micro-kernel: a full MR×NR tile in 12 vector registers. Everything is written out by hand
+     * (no helper calls, no masks): a call the JIT declined to inline would box the accumulators.
+     */
+    private static void kernel(int kc, float[] a, int aRs, int rows, float[] bp, int bo,
+                               float[] c, int co, int ldc, boolean add) {
+        int r0 = 0;
+        int r1 = Math.min(1, rows - 1) * aRs;
+        int r2 = Math.min(2, rows - 1) * aRs;
+        int r3 = Math.min(3, rows - 1) * aRs;
+        int r4 = Math.min(4, rows - 1) * aRs;
+        int r5 = Math.min(5, rows - 1) * aRs;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bi = bo + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[r0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[r1 + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[r2 + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[r3 + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[r4 + p]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[r5 + p]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        int o0 = co, o1 = co + ldc, o2 = co + 2 * ldc, o3 = co + 3 * ldc, o4 = co + 4 * ldc, o5 = co + 5 * ldc;
+        if (add) {
+            c00 = c00.add(FloatVector.fromArray(S, c, o0));
+            c01 = c01.add(FloatVector.fromArray(S, c, o0 + L));
+            c10 = c10.add(FloatVector.fromArray(S, c, o1));
+            c11 = c11.add(FloatVector.fromArray(S, c, o1 + L));
+            c20 = c20.add(FloatVector.fromArray(S, c, o2));
+            c21 = c21.add(FloatVector.fromArray(S, c, o2 + L));
+            c30 = c30.add(FloatVector.fromArray(S, c, o3));
+            c31 = c31.add(FloatVector.fromArray(S, c, o3 + L));
+            c40 = c40.add(FloatVector.fromArray(S, c, o4));
+            c41 = c41.add(FloatVector.fromArray(S, c, o4 + L));
+            c50 = c50.add(FloatVector.fromArray(S, c, o5));
+            c51 = c51.add(FloatVector.fromArray(S, c, o5 + L));
+        }
+        c00.intoArray(c, o0);
+        c01.intoArray(c, o0 + L);
+        c10.intoArray(c, o1);
+        c11.intoArray(c, o1 + L);
+        c20.intoArray(c, o2);
+        c21.intoArray(c, o2 + L);
+        c30.intoArray(c, o3);
+        c31.intoArray(c, o3 + L);
+        c40.intoArray(c, o4);
+        c41.intoArray(c, o4 + L);
+        c50.intoArray(c, o5);
+        c51.intoArray(c, o5 + L);
+    }
+}

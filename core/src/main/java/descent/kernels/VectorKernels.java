@@ -1,0 +1,284 @@
+package descent.kernels;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Kernels on the Vector API's preferred species (256 bits on AVX2, 512 on AVX-512).
+ *
+ * <p>Rows with stride 1 or 0 (broadcast) run in vector lanes; any other stride, and the tail of a
+ * row shorter than a vector, runs the scalar reference. Each loop tests its strides once outside
+ * the hot path; the JIT unswitches these loop-invariant tests.
+ */
+final class VectorKernels implements Kernels {
+
+    static final VectorKernels INSTANCE = new VectorKernels();
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final Kernels REF = ScalarKernels.INSTANCE;
+
+    private VectorKernels() {}
+
+    @Override
+    public String name() {
+        return "vector-" + F.vectorBitSize();
+    }
+
+    private static boolean simd(int stride) {
+        return stride == 0 || stride == 1;
+    }
+
+    // ---- float ----
+
+    @Override
+    public void unary(UnaryOp op, float[] x, int xOff, int xStride, float[] out, int outOff, int n) {
+        if (xStride != 1) {
+            REF.unary(op, x, xOff, xStride, out, outOff, n);
+            return;
+        }
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            apply(op, FloatVector.fromArray(F, x, xOff + i)).intoArray(out, outOff + i);
+        }
+        REF.unary(op, x, xOff + i, 1, out, outOff + i, n - i);
+    }
+
+    private static FloatVector apply(UnaryOp op, FloatVector v) {
+        return switch (op) {
+            case COPY -> v;
+            case NEG -> v.neg();
+            case EXP -> v.lanewise(VectorOperators.EXP);
+            case LOG -> v.lanewise(VectorOperators.LOG);
+            case SQRT -> v.sqrt();
+            case ABS -> v.abs();
+            case SIGN -> v.blend(1f, v.compare(VectorOperators.GT, 0f)).blend(-1f, v.compare(VectorOperators.LT, 0f));
+            case RELU -> v.max(0f);
+            case SIGMOID -> FloatVector.broadcast(F, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+            case TANH -> v.lanewise(VectorOperators.TANH);
+        };
+    }
+
+    @Override
+    public void binary(BinaryOp op, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
+                       float[] out, int outOff, int n) {
+        if (!simd(aStride) || !simd(bStride) || n < F.length()) {
+            REF.binary(op, a, aOff, aStride, b, bOff, bStride, out, outOff, n);
+            return;
+        }
+        FloatVector aBroadcast = FloatVector.broadcast(F, a[aOff]);
+        FloatVector bBroadcast = FloatVector.broadcast(F, b[bOff]);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector va = aStride == 0 ? aBroadcast : FloatVector.fromArray(F, a, aOff + i);
+            FloatVector vb = bStride == 0 ? bBroadcast : FloatVector.fromArray(F, b, bOff + i);
+            apply(op, va, vb).intoArray(out, outOff + i);
+        }
+        REF.binary(op, a, aOff + i * aStride, aStride, b, bOff + i * bStride, bStride, out, outOff + i, n - i);
+    }
+
+    private static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b) {
+        return switch (op) {
+            case ADD -> a.add(b);
+            case SUB -> a.sub(b);
+            case MUL -> a.mul(b);
+            case DIV -> a.div(b);
+            case POW -> a.pow(b);
+            case MAX -> a.max(b);
+            case MIN -> a.min(b);
+            case EQ -> truth(a.compare(VectorOperators.EQ, b));
+            case NE -> truth(a.compare(VectorOperators.NE, b));
+            case LT -> truth(a.compare(VectorOperators.LT, b));
+            case LE -> truth(a.compare(VectorOperators.LE, b));
+            case GT -> truth(a.compare(VectorOperators.GT, b));
+            case GE -> truth(a.compare(VectorOperators.GE, b));
+        };
+    }
+
+    private static FloatVector truth(VectorMask<Float> m) {
+        return FloatVector.zero(F).blend(1f, m);
+    }
+
+    @Override
+    public void select(float[] cond, int cOff, int cStride, float[] a, int aOff, int aStride,
+                       float[] b, int bOff, int bStride, float[] out, int outOff, int n) {
+        if (!simd(cStride) || !simd(aStride) || !simd(bStride) || n < F.length()) {
+            REF.select(cond, cOff, cStride, a, aOff, aStride, b, bOff, bStride, out, outOff, n);
+            return;
+        }
+        FloatVector cBroadcast = FloatVector.broadcast(F, cond[cOff]);
+        FloatVector aBroadcast = FloatVector.broadcast(F, a[aOff]);
+        FloatVector bBroadcast = FloatVector.broadcast(F, b[bOff]);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector vc = cStride == 0 ? cBroadcast : FloatVector.fromArray(F, cond, cOff + i);
+            FloatVector va = aStride == 0 ? aBroadcast : FloatVector.fromArray(F, a, aOff + i);
+            FloatVector vb = bStride == 0 ? bBroadcast : FloatVector.fromArray(F, b, bOff + i);
+            vb.blend(va, vc.compare(VectorOperators.NE, 0f)).intoArray(out, outOff + i);
+        }
+        REF.select(cond, cOff + i * cStride, cStride, a, aOff + i * aStride, aStride,
+                b, bOff + i * bStride, bStride, out, outOff + i, n - i);
+    }
+
+    @Override
+    public float sum(float[] x, int off, int stride, int n) {
+        if (stride != 1) {
+            return REF.sum(x, off, stride, n);
+        }
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            acc = acc.add(FloatVector.fromArray(F, x, off + i));
+        }
+        return acc.reduceLanes(VectorOperators.ADD) + REF.sum(x, off + i, 1, n - i);
+    }
+
+    @Override
+    public float max(float[] x, int off, int stride, int n) {
+        if (stride != 1) {
+            return REF.max(x, off, stride, n);
+        }
+        FloatVector acc = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            acc = acc.max(FloatVector.fromArray(F, x, off + i));
+        }
+        return Math.max(acc.reduceLanes(VectorOperators.MAX), REF.max(x, off + i, 1, n - i));
+    }
+
+    @Override
+    public void gemm(int m, int n, int k, float[] a, int aOff, int aRowStride, int aColStride,
+                     float[] b, int bOff, int bRowStride, int bColStride,
+                     float[] c, int cOff, int ldc, boolean accumulate) {
+        FloatGemm.gemm(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
+                c, cOff, ldc, accumulate);
+    }
+
+    // ---- double: the same loops on DoubleVector ----
+
+    @Override
+    public void unary(UnaryOp op, double[] x, int xOff, int xStride, double[] out, int outOff, int n) {
+        if (xStride != 1) {
+            REF.unary(op, x, xOff, xStride, out, outOff, n);
+            return;
+        }
+        int i = 0;
+        for (int bound = D.loopBound(n); i < bound; i += D.length()) {
+            apply(op, DoubleVector.fromArray(D, x, xOff + i)).intoArray(out, outOff + i);
+        }
+        REF.unary(op, x, xOff + i, 1, out, outOff + i, n - i);
+    }
+
+    private static DoubleVector apply(UnaryOp op, DoubleVector v) {
+        return switch (op) {
+            case COPY -> v;
+            case NEG -> v.neg();
+            case EXP -> v.lanewise(VectorOperators.EXP);
+            case LOG -> v.lanewise(VectorOperators.LOG);
+            case SQRT -> v.sqrt();
+            case ABS -> v.abs();
+            case SIGN -> v.blend(1d, v.compare(VectorOperators.GT, 0d)).blend(-1d, v.compare(VectorOperators.LT, 0d));
+            case RELU -> v.max(0d);
+            case SIGMOID -> DoubleVector.broadcast(D, 1d).div(v.neg().lanewise(VectorOperators.EXP).add(1d));
+            case TANH -> v.lanewise(VectorOperators.TANH);
+        };
+    }
+
+    @Override
+    public void binary(BinaryOp op, double[] a, int aOff, int aStride, double[] b, int bOff, int bStride,
+                       double[] out, int outOff, int n) {
+        if (!simd(aStride) || !simd(bStride) || n < D.length()) {
+            REF.binary(op, a, aOff, aStride, b, bOff, bStride, out, outOff, n);
+            return;
+        }
+        DoubleVector aBroadcast = DoubleVector.broadcast(D, a[aOff]);
+        DoubleVector bBroadcast = DoubleVector.broadcast(D, b[bOff]);
+        int i = 0;
+        for (int bound = D.loopBound(n); i < bound; i += D.length()) {
+            DoubleVector va = aStride == 0 ? aBroadcast : DoubleVector.fromArray(D, a, aOff + i);
+            DoubleVector vb = bStride == 0 ? bBroadcast : DoubleVector.fromArray(D, b, bOff + i);
+            apply(op, va, vb).intoArray(out, outOff + i);
+        }
+        REF.binary(op, a, aOff + i * aStride, aStride, b, bOff + i * bStride, bStride, out, outOff + i, n - i);
+    }
+
+    private static DoubleVector apply(BinaryOp op, DoubleVector a, DoubleVector b) {
+        return switch (op) {
+            case ADD -> a.add(b);
+            case SUB -> a.sub(b);
+            case MUL -> a.mul(b);
+            case DIV -> a.div(b);
+            case POW -> a.pow(b);
+            case MAX -> a.max(b);
+            case MIN -> a.min(b);
+            case EQ -> truthD(a.compare(VectorOperators.EQ, b));
+            case NE -> truthD(a.compare(VectorOperators.NE, b));
+            case LT -> truthD(a.compare(VectorOperators.LT, b));
+            case LE -> truthD(a.compare(VectorOperators.LE, b));
+            case GT -> truthD(a.compare(VectorOperators.GT, b));
+            case GE -> truthD(a.compare(VectorOperators.GE, b));
+        };
+    }
+
+    private static DoubleVector truthD(VectorMask<Double> m) {
+        return DoubleVector.zero(D).blend(1d, m);
+    }
+
+    @Override
+    public void select(double[] cond, int cOff, int cStride, double[] a, int aOff, int aStride,
+                       double[] b, int bOff, int bStride, double[] out, int outOff, int n) {
+        if (!simd(cStride) || !simd(aStride) || !simd(bStride) || n < D.length()) {
+            REF.select(cond, cOff, cStride, a, aOff, aStride, b, bOff, bStride, out, outOff, n);
+            return;
+        }
+        DoubleVector cBroadcast = DoubleVector.broadcast(D, cond[cOff]);
+        DoubleVector aBroadcast = DoubleVector.broadcast(D, a[aOff]);
+        DoubleVector bBroadcast = DoubleVector.broadcast(D, b[bOff]);
+        int i = 0;
+        for (int bound = D.loopBound(n); i < bound; i += D.length()) {
+            DoubleVector vc = cStride == 0 ? cBroadcast : DoubleVector.fromArray(D, cond, cOff + i);
+            DoubleVector va = aStride == 0 ? aBroadcast : DoubleVector.fromArray(D, a, aOff + i);
+            DoubleVector vb = bStride == 0 ? bBroadcast : DoubleVector.fromArray(D, b, bOff + i);
+            vb.blend(va, vc.compare(VectorOperators.NE, 0d)).intoArray(out, outOff + i);
+        }
+        REF.select(cond, cOff + i * cStride, cStride, a, aOff + i * aStride, aStride,
+                b, bOff + i * bStride, bStride, out, outOff + i, n - i);
+    }
+
+    @Override
+    public double sum(double[] x, int off, int stride, int n) {
+        if (stride != 1) {
+            return REF.sum(x, off, stride, n);
+        }
+        DoubleVector acc = DoubleVector.zero(D);
+        int i = 0;
+        for (int bound = D.loopBound(n); i < bound; i += D.length()) {
+            acc = acc.add(DoubleVector.fromArray(D, x, off + i));
+        }
+        return acc.reduceLanes(VectorOperators.ADD) + REF.sum(x, off + i, 1, n - i);
+    }
+
+    @Override
+    public double max(double[] x, int off, int stride, int n) {
+        if (stride != 1) {
+            return REF.max(x, off, stride, n);
+        }
+        DoubleVector acc = DoubleVector.broadcast(D, Double.NEGATIVE_INFINITY);
+        int i = 0;
+        for (int bound = D.loopBound(n); i < bound; i += D.length()) {
+            acc = acc.max(DoubleVector.fromArray(D, x, off + i));
+        }
+        return Math.max(acc.reduceLanes(VectorOperators.MAX), REF.max(x, off + i, 1, n - i));
+    }
+
+    @Override
+    public void gemm(int m, int n, int k, double[] a, int aOff, int aRowStride, int aColStride,
+                     double[] b, int bOff, int bRowStride, int bColStride,
+                     double[] c, int cOff, int ldc, boolean accumulate) {
+        DoubleGemm.gemm(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
+                c, cOff, ldc, accumulate);
+    }
+}
