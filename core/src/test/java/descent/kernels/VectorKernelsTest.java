@@ -1,0 +1,182 @@
+package descent.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The Vector API kernels against the scalar reference: odd lengths (so tail loops run), strides
+ * 1, 0 (broadcast) and 3 (strided views), non-zero offsets, float and double.
+ */
+class VectorKernelsTest {
+
+    private static final Kernels VEC = VectorKernels.INSTANCE;
+    private static final Kernels REF = ScalarKernels.INSTANCE;
+    private static final int[] LENGTHS = {0, 1, 3, 7, 8, 9, 15, 17, 31, 33, 64, 101};
+    private static final int[] STRIDES = {1, 0, 3};
+
+    @AfterEach
+    void restoreThreads() {
+        Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+    }
+
+    private static double[] data(int n, long seed, boolean positive) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            double v = r.nextDouble(-3, 3);
+            x[i] = positive ? Math.abs(v) + 0.1 : v;
+        }
+        // Exact ties and zeros exercise comparisons, sign, relu and select.
+        if (n > 4) {
+            x[1] = 0;
+            x[3] = x[2];
+        }
+        return x;
+    }
+
+    private static float[] floats(double[] x) {
+        float[] f = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            f[i] = (float) x[i];
+        }
+        return f;
+    }
+
+    private static void close(double expected, double actual, double tol, String what) {
+        if (Double.isNaN(expected)) {
+            assertTrue(Double.isNaN(actual), what + ": expected NaN, got " + actual);
+        } else {
+            assertEquals(expected, actual, tol * Math.max(1, Math.abs(expected)), what);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(UnaryOp.class)
+    void unaryMatchesScalar(UnaryOp op) {
+        boolean positive = op == UnaryOp.LOG || op == UnaryOp.SQRT;
+        for (int n : LENGTHS) {
+            for (int stride : STRIDES) {
+                int off = 2;
+                double[] x = data(off + Math.max(1, n * Math.max(stride, 1)), n, positive);
+                double[] outD = new double[n + 1];
+                double[] refD = new double[n + 1];
+                VEC.unary(op, x, off, stride, outD, 1, n);
+                REF.unary(op, x, off, stride, refD, 1, n);
+                float[] xf = floats(x);
+                float[] outF = new float[n + 1];
+                float[] refF = new float[n + 1];
+                VEC.unary(op, xf, off, stride, outF, 1, n);
+                REF.unary(op, xf, off, stride, refF, 1, n);
+                for (int i = 0; i <= n; i++) {
+                    String what = op + " n=" + n + " stride=" + stride + " i=" + i;
+                    close(refD[i], outD[i], 1e-14, what + " (double)");
+                    close(refF[i], outF[i], 1e-6, what + " (float)");
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(BinaryOp.class)
+    void binaryMatchesScalar(BinaryOp op) {
+        boolean positive = op == BinaryOp.POW;
+        for (int n : LENGTHS) {
+            for (int sa : STRIDES) {
+                for (int sb : STRIDES) {
+                    double[] a = data(1 + Math.max(1, n * Math.max(sa, 1)), 7 + n, positive);
+                    double[] b = data(1 + Math.max(1, n * Math.max(sb, 1)), 8 + n, positive);
+                    b[1] = a[1]; // a tie in lane 1 when both are read with stride 1
+                    double[] outD = new double[n];
+                    double[] refD = new double[n];
+                    VEC.binary(op, a, 1, sa, b, 1, sb, outD, 0, n);
+                    REF.binary(op, a, 1, sa, b, 1, sb, refD, 0, n);
+                    float[] outF = new float[n];
+                    float[] refF = new float[n];
+                    VEC.binary(op, floats(a), 1, sa, floats(b), 1, sb, outF, 0, n);
+                    REF.binary(op, floats(a), 1, sa, floats(b), 1, sb, refF, 0, n);
+                    for (int i = 0; i < n; i++) {
+                        String what = op + " n=" + n + " strides=" + sa + "," + sb + " i=" + i;
+                        close(refD[i], outD[i], 1e-14, what + " (double)");
+                        close(refF[i], outF[i], 1e-6, what + " (float)");
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 0, 3})
+    void selectSumAndMaxMatchScalar(int stride) {
+        for (int n : LENGTHS) {
+            int len = 1 + Math.max(1, n * Math.max(stride, 1));
+            double[] c = data(len, 1, false);
+            for (int i = 0; i < len; i++) {
+                c[i] = c[i] > 0 ? 1 : 0;
+            }
+            double[] a = data(len, 2, false);
+            double[] b = data(len, 3, false);
+            double[] outD = new double[n];
+            double[] refD = new double[n];
+            VEC.select(c, 1, stride, a, 1, stride, b, 1, 1, outD, 0, n);
+            REF.select(c, 1, stride, a, 1, stride, b, 1, 1, refD, 0, n);
+            float[] outF = new float[n];
+            float[] refF = new float[n];
+            VEC.select(floats(c), 1, stride, floats(a), 1, stride, floats(b), 1, 1, outF, 0, n);
+            REF.select(floats(c), 1, stride, floats(a), 1, stride, floats(b), 1, 1, refF, 0, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(refD[i], outD[i], "select double n=" + n + " i=" + i);
+                assertEquals(refF[i], outF[i], "select float n=" + n + " i=" + i);
+            }
+            close(REF.sum(a, 1, stride, n), VEC.sum(a, 1, stride, n), 1e-13, "sum double n=" + n);
+            close(REF.sum(floats(a), 1, stride, n), VEC.sum(floats(a), 1, stride, n), 1e-5, "sum float n=" + n);
+            assertEquals(REF.max(a, 1, stride, n), VEC.max(a, 1, stride, n), "max double n=" + n);
+            assertEquals(REF.max(floats(a), 1, stride, n), VEC.max(floats(a), 1, stride, n), "max float n=" + n);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void gemmMatchesScalarInEveryLayout(int threads) {
+        Parallel.setThreads(threads);
+        int[][] shapes = {{1, 1, 1}, {6, 16, 8}, {7, 17, 5}, {13, 33, 300}, {64, 10, 70}, {5, 70, 1}, {130, 45, 9},
+                {3, 0, 4}, {4, 3, 0}};
+        for (int[] s : shapes) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            double[] a = data(m * k + 3, m, false);
+            double[] b = data(k * n + 3, n, false);
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    int aRs = ta ? 1 : k;
+                    int aCs = ta ? m : 1;
+                    int bRs = tb ? 1 : n;
+                    int bCs = tb ? k : 1;
+                    for (boolean acc : new boolean[] {false, true}) {
+                        int ldc = n + 2;
+                        double[] cD = data(m * ldc + 1, 99, false);
+                        double[] rD = cD.clone();
+                        VEC.gemm(m, n, k, a, 3, aRs, aCs, b, 3, bRs, bCs, cD, 1, ldc, acc);
+                        REF.gemm(m, n, k, a, 3, aRs, aCs, b, 3, bRs, bCs, rD, 1, ldc, acc);
+                        float[] cF = floats(data(m * ldc + 1, 99, false));
+                        float[] rF = cF.clone();
+                        VEC.gemm(m, n, k, floats(a), 3, aRs, aCs, floats(b), 3, bRs, bCs, cF, 1, ldc, acc);
+                        REF.gemm(m, n, k, floats(a), 3, aRs, aCs, floats(b), 3, bRs, bCs, rF, 1, ldc, acc);
+                        for (int i = 0; i < cD.length; i++) {
+                            String what = "gemm " + m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " acc=" + acc
+                                    + " threads=" + threads + " at " + i;
+                            close(rD[i], cD[i], 1e-12, what + " (double)");
+                            assertEquals(rF[i], cF[i], 1e-4 * Math.max(1, Math.sqrt(k)), what + " (float)");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
