@@ -47,10 +47,10 @@ final class GemmBench implements Callable<Integer> {
     int[] threads = {1, 2};
 
     @Option(names = "--repeats", description = "Timed samples per case (default: ${DEFAULT-VALUE}).")
-    int repeats = 9;
+    int repeats = 7;
 
     @Option(names = "--warmup-ms", description = "Warm-up time per case, in ms (default: ${DEFAULT-VALUE}).")
-    int warmupMs = 400;
+    int warmupMs = 2000;
 
     @Option(names = "--csv", description = "Print rows m,n,k,threads,gflops_median,gflops_min,gflops_max.")
     boolean csv;
@@ -108,6 +108,7 @@ final class GemmBench implements Callable<Integer> {
             calls++;
         } while (System.nanoTime() < warmEnd || calls < 3);
         double flops = 2.0 * s.m * s.n * s.k;
+        // The JIT settles on its final GEMM code only after a second or two, hence the long warm-up.
         // Each sample lasts about 25 ms, so the clock's resolution does not matter.
         int inner = (int) Math.max(1, 2.5e-2 * 50e9 / flops);
         double[] gflops = new double[repeats];

@@ -24,12 +24,14 @@ final class FloatGemm {
     static final int MR = 6;
     static final int NR = 2 * L;
     private static final int KC = 256;
-    private static final int NC = 64 * NR / 2;
+    private static final int NC = 32 * NR;
+    /** Rows of A packed at a time: MC×KC floats (120 KB) stay in L2. */
+    private static final int MC = 20 * MR;
     /** Below this many multiply-adds a second thread costs more than it saves. */
     private static final long MIN_WORK_PER_THREAD = 1L << 18;
 
     private static final ThreadLocal<float[]> PACKED_B = ThreadLocal.withInitial(() -> new float[KC * NC]);
-    private static final ThreadLocal<float[]> PACKED_A = ThreadLocal.withInitial(() -> new float[KC * MR]);
+    private static final ThreadLocal<float[]> PACKED_A = ThreadLocal.withInitial(() -> new float[KC * MC]);
 
     private FloatGemm() {}
 
@@ -39,12 +41,13 @@ final class FloatGemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (k == 0) {
-            if (!accumulate) {
-                for (int i = 0; i < m; i++) {
-                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
-                }
+        if (!accumulate) {
+            // The micro-kernel always adds into C: one code path, nothing for the JIT to deoptimize on.
+            for (int i = 0; i < m; i++) {
+                java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
             }
+        }
+        if (k == 0) {
             return;
         }
         int colPanels = (n + NR - 1) / NR;
@@ -58,11 +61,11 @@ final class FloatGemm {
             if (splitColumns) {
                 int j0 = Math.min(n, colPanels * t / p * NR);
                 int j1 = Math.min(n, colPanels * (t + 1) / p * NR);
-                block(0, m, j0, j1, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
+                block(0, m, j0, j1, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc);
             } else {
                 int i0 = Math.min(m, rowSlivers * t / p * MR);
                 int i1 = Math.min(m, rowSlivers * (t + 1) / p * MR);
-                block(i0, i1, 0, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
+                block(i0, i1, 0, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc);
             }
         });
     }
@@ -70,7 +73,7 @@ final class FloatGemm {
     /** Computes rows [i0, i1) and columns [j0, j1) of C. */
     private static void block(int i0, int i1, int j0, int j1, int k, float[] a, int aOff, int aRs, int aCs,
                               float[] b, int bOff, int bRs, int bCs,
-                              float[] c, int cOff, int ldc, boolean accumulate) {
+                              float[] c, int cOff, int ldc) {
         float[] bp = PACKED_B.get();
         float[] ap = PACKED_A.get();
         float[] scratch = new float[MR * NR];
@@ -79,13 +82,16 @@ final class FloatGemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 packB(b, bOff + pc * bRs + jc * bCs, bRs, bCs, kc, nc, bp);
-                boolean add = accumulate || pc > 0;
-                for (int i = i0; i < i1; i += MR) {
-                    int rows = Math.min(MR, i1 - i);
-                    packA(a, aOff + i * aRs + pc * aCs, aRs, aCs, rows, kc, ap);
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    packA(a, aOff + ic * aRs + pc * aCs, aRs, aCs, mc, kc, ap);
+                    // One B micro-panel stays in L1 while the packed A slivers stream past it from L2.
                     for (int jp = 0; jp < nc; jp += NR) {
-                        tile(kc, ap, kc, rows, bp, jp * kc,
-                                c, cOff + i * ldc + jc + jp, ldc, Math.min(NR, nc - jp), add, scratch);
+                        int w = Math.min(NR, nc - jp);
+                        for (int i = 0; i < mc; i += MR) {
+                            tile(kc, ap, i * kc, kc, Math.min(MR, mc - i), bp, jp * kc,
+                                    c, cOff + (ic + i) * ldc + jc + jp, ldc, w, scratch);
+                        }
                     }
                 }
             }
@@ -132,37 +138,38 @@ final class FloatGemm {
     }
 
     /**
-     * One tile of C: {@code C[0:rows, 0:w] (+)= A[0:rows, 0:kc] · Bpanel}. A full tile is stored
-     * straight into C; an edge tile is computed whole into a scratch tile and its real part copied.
-     * Rows of A past {@code rows} repeat the last real row, so A needs no padding.
+     * One tile of C: {@code C[0:rows, 0:w] += A[0:rows, 0:kc] · Bpanel}. A full tile is added
+     * straight into C; an edge tile is computed whole into a zeroed scratch tile and its real part
+     * added. Rows of A past {@code rows} repeat the last real row, so A needs no padding.
      */
-    private static void tile(int kc, float[] a, int aRs, int rows, float[] bp, int bo,
-                             float[] c, int co, int ldc, int w, boolean add, float[] scratch) {
+    private static void tile(int kc, float[] a, int aBase, int aRs, int rows, float[] bp, int bo,
+                             float[] c, int co, int ldc, int w, float[] scratch) {
         if (rows == MR && w == NR) {
-            kernel(kc, a, aRs, rows, bp, bo, c, co, ldc, add);
+            kernel(kc, a, aBase, aRs, rows, bp, bo, c, co, ldc);
             return;
         }
-        kernel(kc, a, aRs, rows, bp, bo, scratch, 0, NR, false);
+        java.util.Arrays.fill(scratch, 0f);
+        kernel(kc, a, aBase, aRs, rows, bp, bo, scratch, 0, NR);
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < w; j++) {
-                int at = co + r * ldc + j;
-                c[at] = add ? c[at] + scratch[r * NR + j] : scratch[r * NR + j];
+                c[co + r * ldc + j] += scratch[r * NR + j];
             }
         }
     }
 
     /**
-     * The micro-kernel: a full MR×NR tile in 12 vector registers. Everything is written out by hand
-     * (no helper calls, no masks): a call the JIT declined to inline would box the accumulators.
+     * The micro-kernel: adds A·B into a full MR×NR tile of C, kept in 12 vector registers. Everything
+     * is written out by hand, with no branches, helper calls or masks: a call the JIT declined to
+     * inline would box the accumulators, and a branch first taken late would recompile the kernel.
      */
-    private static void kernel(int kc, float[] a, int aRs, int rows, float[] bp, int bo,
-                               float[] c, int co, int ldc, boolean add) {
-        int r0 = 0;
-        int r1 = Math.min(1, rows - 1) * aRs;
-        int r2 = Math.min(2, rows - 1) * aRs;
-        int r3 = Math.min(3, rows - 1) * aRs;
-        int r4 = Math.min(4, rows - 1) * aRs;
-        int r5 = Math.min(5, rows - 1) * aRs;
+    private static void kernel(int kc, float[] a, int aBase, int aRs, int rows, float[] bp, int bo,
+                               float[] c, int co, int ldc) {
+        int r0 = aBase;
+        int r1 = aBase + Math.min(1, rows - 1) * aRs;
+        int r2 = aBase + Math.min(2, rows - 1) * aRs;
+        int r3 = aBase + Math.min(3, rows - 1) * aRs;
+        int r4 = aBase + Math.min(4, rows - 1) * aRs;
+        int r5 = aBase + Math.min(5, rows - 1) * aRs;
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -193,20 +200,18 @@ final class FloatGemm {
             c51 = x.fma(b1, c51);
         }
         int o0 = co, o1 = co + ldc, o2 = co + 2 * ldc, o3 = co + 3 * ldc, o4 = co + 4 * ldc, o5 = co + 5 * ldc;
-        if (add) {
-            c00 = c00.add(FloatVector.fromArray(S, c, o0));
-            c01 = c01.add(FloatVector.fromArray(S, c, o0 + L));
-            c10 = c10.add(FloatVector.fromArray(S, c, o1));
-            c11 = c11.add(FloatVector.fromArray(S, c, o1 + L));
-            c20 = c20.add(FloatVector.fromArray(S, c, o2));
-            c21 = c21.add(FloatVector.fromArray(S, c, o2 + L));
-            c30 = c30.add(FloatVector.fromArray(S, c, o3));
-            c31 = c31.add(FloatVector.fromArray(S, c, o3 + L));
-            c40 = c40.add(FloatVector.fromArray(S, c, o4));
-            c41 = c41.add(FloatVector.fromArray(S, c, o4 + L));
-            c50 = c50.add(FloatVector.fromArray(S, c, o5));
-            c51 = c51.add(FloatVector.fromArray(S, c, o5 + L));
-        }
+        c00 = c00.add(FloatVector.fromArray(S, c, o0));
+        c01 = c01.add(FloatVector.fromArray(S, c, o0 + L));
+        c10 = c10.add(FloatVector.fromArray(S, c, o1));
+        c11 = c11.add(FloatVector.fromArray(S, c, o1 + L));
+        c20 = c20.add(FloatVector.fromArray(S, c, o2));
+        c21 = c21.add(FloatVector.fromArray(S, c, o2 + L));
+        c30 = c30.add(FloatVector.fromArray(S, c, o3));
+        c31 = c31.add(FloatVector.fromArray(S, c, o3 + L));
+        c40 = c40.add(FloatVector.fromArray(S, c, o4));
+        c41 = c41.add(FloatVector.fromArray(S, c, o4 + L));
+        c50 = c50.add(FloatVector.fromArray(S, c, o5));
+        c51 = c51.add(FloatVector.fromArray(S, c, o5 + L));
         c00.intoArray(c, o0);
         c01.intoArray(c, o0 + L);
         c10.intoArray(c, o1);
