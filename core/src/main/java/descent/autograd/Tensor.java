@@ -430,17 +430,16 @@ public final class Tensor {
     /** log Σ exp along an axis, computed stably by shifting by the (constant) maximum. */
     public Tensor logsumexp(int axis, boolean keepDims) {
         int ax = Shapes.axis("logsumexp", axis, rank());
-        NdArray m = value.max(true, ax);
-        // An all −∞ row would give −∞ − (−∞) = NaN: shift it by 0 instead.
-        m = NdArray.where(m.map(UnaryOp.ABS).zip(BinaryOp.EQ, Double.POSITIVE_INFINITY), NdArray.scalar(dtype(), 0), m);
-        Tensor shift = of(m);
+        Tensor shift = of(value.shift(ax));
         Tensor r = sub(shift).exp().sum(true, ax).log().add(shift);
-        return keepDims ? r : r.reshape(without(shape(), ax));
+        return keepDims ? r : r.reshape(Shapes.remove(shape(), ax));
     }
 
-    /** exp(x − logsumexp(x)) along an axis. */
+    /** exp(x − max) / Σ exp(x − max) along an axis (dividing keeps float32 accurate for large x). */
     public Tensor softmax(int axis) {
-        return logSoftmax(axis).exp();
+        int ax = Shapes.axis("softmax", axis, rank());
+        Tensor e = sub(of(value.shift(ax))).exp();
+        return e.div(e.sum(true, ax));
     }
 
     /** x − logsumexp(x) along an axis. */
@@ -473,25 +472,15 @@ public final class Tensor {
             return c.reshape(Arrays.copyOf(cs, cs.length - 2));
         }
         if (rank() == 1) {
-            return c.reshape(without(cs, cs.length - 2));
+            return c.reshape(Shapes.remove(cs, cs.length - 2));
         }
-        return o.rank() == 1 ? c.reshape(without(cs, cs.length - 1)) : c;
+        return o.rank() == 1 ? c.reshape(Shapes.remove(cs, cs.length - 1)) : c;
     }
 
     private static int[] withLast2(int[] batch, int[] shape) {
         int[] s = Arrays.copyOf(batch, batch.length + 2);
         s[batch.length] = shape[shape.length - 2];
         s[batch.length + 1] = shape[shape.length - 1];
-        return s;
-    }
-
-    private static int[] without(int[] shape, int axis) {
-        int[] s = new int[shape.length - 1];
-        for (int i = 0, j = 0; i < shape.length; i++) {
-            if (i != axis) {
-                s[j++] = shape[i];
-            }
-        }
         return s;
     }
 

@@ -56,27 +56,11 @@ public interface Kernels {
 
     /** The kernels chosen at start-up: Vector API unless unavailable or forced scalar. */
     static Kernels get() {
-        return Holder.INSTANCE;
+        return KernelChoice.INSTANCE;
     }
 
     /** The scalar reference kernels, whatever was chosen. */
     static Kernels scalar() {
         return ScalarKernels.INSTANCE;
-    }
-
-    final class Holder {
-        private Holder() {}
-
-        static final Kernels INSTANCE = choose();
-
-        private static Kernels choose() {
-            if ("scalar".equalsIgnoreCase(System.getProperty(PROPERTY))) {
-                return ScalarKernels.INSTANCE;
-            }
-            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-                return ScalarKernels.INSTANCE;
-            }
-            return VectorKernels.INSTANCE;
-        }
     }
 }

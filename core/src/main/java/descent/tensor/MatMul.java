@@ -62,25 +62,15 @@ final class MatMul {
             return out.reshape(java.util.Arrays.copyOf(shape, shape.length - 2));
         }
         if (vecA) {
-            return out.reshape(drop(shape, shape.length - 2));
+            return out.reshape(Shapes.remove(shape, shape.length - 2));
         }
-        return vecB ? out.reshape(drop(shape, shape.length - 1)) : out;
+        return vecB ? out.reshape(Shapes.remove(shape, shape.length - 1)) : out;
     }
 
     private static int[] concat(int[] head, int p, int q) {
         int[] s = java.util.Arrays.copyOf(head, head.length + 2);
         s[head.length] = p;
         s[head.length + 1] = q;
-        return s;
-    }
-
-    private static int[] drop(int[] shape, int axis) {
-        int[] s = new int[shape.length - 1];
-        for (int i = 0, j = 0; i < shape.length; i++) {
-            if (i != axis) {
-                s[j++] = shape[i];
-            }
-        }
         return s;
     }
 }

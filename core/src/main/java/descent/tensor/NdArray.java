@@ -394,6 +394,43 @@ public final class NdArray {
         return Reductions.sum(this, keepDims, axes);
     }
 
+    /** Mean over axes (all axes if none are given). */
+    public NdArray mean(boolean keepDims, int... axes) {
+        int[] ax = Shapes.axes("mean", axes, rank());
+        int n = 1;
+        for (int a : ax) {
+            n *= layout.dim(a);
+        }
+        return sum(keepDims, ax).mul(1.0 / n);
+    }
+
+    /** log Σ exp along an axis, shifted by the maximum so that large inputs do not overflow. */
+    public NdArray logsumexp(int axis, boolean keepDims) {
+        int ax = Shapes.axis("logsumexp", axis, rank());
+        NdArray m = shift(ax);
+        NdArray r = sub(m).exp().sum(true, ax).log().add(m);
+        return keepDims ? r : r.reshape(Shapes.remove(r.shape(), ax));
+    }
+
+    /**
+     * exp(x − max) / Σ exp(x − max) along an axis: each row sums to 1. Dividing, rather than
+     * subtracting logsumexp, keeps float32 exact to rounding when |x| is large.
+     */
+    public NdArray softmax(int axis) {
+        int ax = Shapes.axis("softmax", axis, rank());
+        NdArray e = sub(shift(ax)).exp();
+        return e.div(e.sum(true, ax));
+    }
+
+    /**
+     * The maximum along an axis (kept), by which exp is shifted to avoid overflow; an infinite
+     * maximum is replaced by 0, since −∞ − (−∞) would be NaN.
+     */
+    public NdArray shift(int axis) {
+        NdArray m = max(true, axis);
+        return where(m.map(UnaryOp.ABS).zip(BinaryOp.EQ, Double.POSITIVE_INFINITY), scalar(dtype, 0), m);
+    }
+
     /** Largest element over axes (all axes if none are given); NaN wins. */
     public NdArray max(boolean keepDims, int... axes) {
         return Reductions.max(this, keepDims, axes);

@@ -88,6 +88,17 @@ public final class Shapes {
         return shape.clone();
     }
 
+    /** The shape with one axis removed. */
+    public static int[] remove(int[] shape, int axis) {
+        int[] s = new int[shape.length - 1];
+        for (int i = 0, j = 0; i < shape.length; i++) {
+            if (i != axis) {
+                s[j++] = shape[i];
+            }
+        }
+        return s;
+    }
+
     public static String str(int[] shape) {
         return Arrays.toString(shape);
     }

@@ -164,10 +164,14 @@ class NdArrayTest {
 
     @Test
     void stableLogSumExpAndIndexing() {
-        NdArray big = NdArray.of(new double[] {1000, 1000}, 2);
-        NdArray m = big.max(true, 0);
-        double lse = big.sub(m).exp().sum(false).log().add(m.reshape()).item();
-        assertEquals(1000 + Math.log(2), lse, 1e-12);
+        NdArray big = NdArray.of(new double[] {1000, 1000, -1000, 0}, 2, 2);
+        assertArrayEquals(new double[] {1000 + Math.log(2), Math.log1p(Math.exp(-1000))},
+                big.logsumexp(1, false).toDoubleArray(), 1e-12);
+        NdArray p = big.astype(DType.FLOAT32).softmax(1);
+        assertArrayEquals(new float[] {0.5f, 0.5f, 0f, 1f}, p.toFloatArray(), 1e-7f);
+        NdArray allMinusInf = NdArray.full(DType.FLOAT64, Double.NEGATIVE_INFINITY, 1, 3);
+        assertEquals(Double.NEGATIVE_INFINITY, allMinusInf.logsumexp(1, false).item());
+        assertArrayEquals(new double[] {1.5, 5.5}, range(DType.FLOAT64, 2, 4).mean(false, 1).toDoubleArray());
 
         NdArray c = NdArray.concat(1, range(DType.FLOAT32, 2, 2), NdArray.ones(DType.FLOAT32, 2, 1));
         assertArrayEquals(new float[] {0, 1, 1, 2, 3, 1}, c.toFloatArray());
