@@ -102,18 +102,23 @@ final class FloatGemm {
     private static void packB(float[] b, int off, int rs, int cs, int kc, int nc, float[] bp) {
         for (int jp = 0; jp < nc; jp += NR) {
             int w = Math.min(NR, nc - jp);
-            int dst = jp * kc;
-            for (int p = 0; p < kc; p++, dst += NR) {
-                int src = off + p * rs + jp * cs;
-                if (cs == 1) {
-                    System.arraycopy(b, src, bp, dst, w);
-                } else {
-                    for (int j = 0; j < w; j++) {
-                        bp[dst + j] = b[src + j * cs];
+            int panel = jp * kc;
+            if (cs == 1) {
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(b, off + p * rs + jp, bp, panel + p * NR, w);
+                }
+            } else {
+                // B's columns are contiguous (a transposed view): read each one along p, in order.
+                for (int j = 0; j < w; j++) {
+                    int src = off + (jp + j) * cs;
+                    for (int p = 0; p < kc; p++) {
+                        bp[panel + p * NR + j] = b[src + p * rs];
                     }
                 }
-                if (w < NR) {
-                    java.util.Arrays.fill(bp, dst + w, dst + NR, 0f);
+            }
+            if (w < NR) {
+                for (int p = 0; p < kc; p++) {
+                    java.util.Arrays.fill(bp, panel + p * NR + w, panel + (p + 1) * NR, 0f);
                 }
             }
         }
