@@ -8,11 +8,12 @@ import jdk.incubator.vector.VectorSpecies;
  * species, parallel over {@link Parallel}'s workers.
  *
  * <p>Shape of the computation, after Goto and van de Geijn's "Anatomy of high-performance matrix
- * multiplication" (2008): B is packed into panels NR columns wide and KC deep (one block stays in
- * L2); a sliver of MR rows of A is copied next to it (one arraycopy a row when rows are contiguous); the
+ * multiplication" (2008) and BLIS's loop order: a KC×NC block of B is packed into panels NR columns
+ * wide; a block of MC rows of A is packed beside it (one arraycopy a row when rows are contiguous);
+ * each B panel then stays in L1 while the A slivers of MR rows stream past it from L2. The
  * micro-kernel keeps an MR×NR tile of C in 2·MR vector registers (6×16 on AVX2, using 15 of the 16
  * registers; 6×32 on AVX-512) and performs 2·MR FMAs per two vector loads. Edge tiles are
- * computed whole into a scratch tile, of which only the real rows and columns are copied out.
+ * computed whole into a scratch tile, of which only the real rows and columns are added to C.
  *
  * <p>Work is split into equal runs of column panels (or of row slivers, when C is taller than wide);
  * each C element is computed by one thread in a fixed order, so results do not depend on timing.
