@@ -35,7 +35,7 @@ public final class GradCheck {
                         + "are dominated by rounding, got " + x.dtype());
             }
         }
-        NdArray weights = NdArray.randn(new SplittableRandom(17), DType.FLOAT64, evaluate(f, inputs, false).shape());
+        NdArray weights = NdArray.randn(new SplittableRandom(17), DType.FLOAT64, evaluate(f, inputs).shape());
         Function<List<Tensor>, Tensor> loss = xs -> f.apply(xs).mul(Tensor.of(weights)).sum();
 
         List<Tensor> params = new ArrayList<>();
@@ -73,7 +73,7 @@ public final class GradCheck {
     public static Result secondOrder(Function<List<Tensor>, Tensor> f, List<NdArray> inputs,
                                      double eps, double atol, double rtol) {
         SplittableRandom rng = new SplittableRandom(29);
-        NdArray weights = NdArray.randn(rng, DType.FLOAT64, evaluate(f, inputs, false).shape());
+        NdArray weights = NdArray.randn(rng, DType.FLOAT64, evaluate(f, inputs).shape());
         List<NdArray> directions = new ArrayList<>();
         for (NdArray x : inputs) {
             directions.add(NdArray.randn(rng, DType.FLOAT64, x.shape()));
@@ -100,10 +100,11 @@ public final class GradCheck {
         return loss.apply(xs).item();
     }
 
-    private static NdArray evaluate(Function<List<Tensor>, Tensor> f, List<NdArray> inputs, boolean grad) {
+    /** The function's value at the inputs, without recording a graph. */
+    private static NdArray evaluate(Function<List<Tensor>, Tensor> f, List<NdArray> inputs) {
         List<Tensor> xs = new ArrayList<>();
         for (NdArray x : inputs) {
-            xs.add(grad ? Tensor.param(x) : Tensor.of(x));
+            xs.add(Tensor.of(x));
         }
         return f.apply(xs).value();
     }

@@ -409,11 +409,7 @@ public final class Tensor {
 
     public Tensor mean(boolean keepDims, int... axes) {
         int[] ax = Shapes.axes("mean", axes, rank());
-        int n = 1;
-        for (int a : ax) {
-            n *= dim(a);
-        }
-        return sum(keepDims, ax).div(n);
+        return sum(keepDims, ax).div(Shapes.count(shape(), ax));
     }
 
     /** Largest element over axes; the gradient is split evenly among ties. */
@@ -464,8 +460,8 @@ public final class Tensor {
                     + " do not align (" + as[as.length - 1] + " != " + bs[bs.length - 2] + ")");
         }
         int[] batch = Shapes.broadcast("matmul", Arrays.copyOf(as, as.length - 2), Arrays.copyOf(bs, bs.length - 2));
-        a = a.expand(withLast2(batch, as));
-        b = b.expand(withLast2(batch, bs));
+        a = a.expand(Shapes.withMatrix(batch, as[as.length - 2], as[as.length - 1]));
+        b = b.expand(Shapes.withMatrix(batch, bs[bs.length - 2], bs[bs.length - 1]));
         Tensor c = record(a.value.matmul(b.value), new Op.MatMul(), a, b);
         int[] cs = c.shape();
         if (rank() == 1 && o.rank() == 1) {
@@ -475,13 +471,6 @@ public final class Tensor {
             return c.reshape(Shapes.remove(cs, cs.length - 2));
         }
         return o.rank() == 1 ? c.reshape(Shapes.remove(cs, cs.length - 1)) : c;
-    }
-
-    private static int[] withLast2(int[] batch, int[] shape) {
-        int[] s = Arrays.copyOf(batch, batch.length + 2);
-        s[batch.length] = shape[shape.length - 2];
-        s[batch.length + 1] = shape[shape.length - 1];
-        return s;
     }
 
     /** {@code out[..i..] = this[..index[..i..]..]} along an axis; index is a constant. */

@@ -31,8 +31,11 @@ final class FloatGemm {
     /** Below this many multiply-adds a second thread costs more than it saves. */
     private static final long MIN_WORK_PER_THREAD = 1L << 18;
 
-    private static final ThreadLocal<float[]> PACKED_B = ThreadLocal.withInitial(() -> new float[KC * NC]);
-    private static final ThreadLocal<float[]> PACKED_A = ThreadLocal.withInitial(() -> new float[KC * MC]);
+    /** Per-thread buffers, allocated once: packed B and A blocks and the scratch tile for edges. */
+    private record Workspace(float[] packedB, float[] packedA, float[] scratch) {}
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(
+            () -> new Workspace(new float[KC * NC], new float[KC * MC], new float[MR * NR]));
 
     private FloatGemm() {}
 
@@ -75,9 +78,10 @@ final class FloatGemm {
     private static void block(int i0, int i1, int j0, int j1, int k, float[] a, int aOff, int aRs, int aCs,
                               float[] b, int bOff, int bRs, int bCs,
                               float[] c, int cOff, int ldc) {
-        float[] bp = PACKED_B.get();
-        float[] ap = PACKED_A.get();
-        float[] scratch = new float[MR * NR];
+        Workspace ws = WORKSPACE.get();
+        float[] bp = ws.packedB();
+        float[] ap = ws.packedA();
+        float[] scratch = ws.scratch();
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {

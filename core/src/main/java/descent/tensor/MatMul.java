@@ -31,9 +31,9 @@ final class MatMul {
         }
         int[] batch = Shapes.broadcast("matmul", java.util.Arrays.copyOf(xs, xs.length - 2),
                 java.util.Arrays.copyOf(ys, ys.length - 2));
-        Layout lx = x.layout.expand(concat(batch, m, k));
-        Layout ly = y.layout.expand(concat(batch, k, n));
-        NdArray out = NdArray.zeros(a.dtype, concat(batch, m, n));
+        Layout lx = x.layout.expand(Shapes.withMatrix(batch, m, k));
+        Layout ly = y.layout.expand(Shapes.withMatrix(batch, k, n));
+        NdArray out = NdArray.zeros(a.dtype, Shapes.withMatrix(batch, m, n));
         int r = batch.length;
         Kernels kern = NdArray.kernels();
         int count = Shapes.size(batch);
@@ -65,12 +65,5 @@ final class MatMul {
             return out.reshape(Shapes.remove(shape, shape.length - 2));
         }
         return vecB ? out.reshape(Shapes.remove(shape, shape.length - 1)) : out;
-    }
-
-    private static int[] concat(int[] head, int p, int q) {
-        int[] s = java.util.Arrays.copyOf(head, head.length + 2);
-        s[head.length] = p;
-        s[head.length + 1] = q;
-        return s;
     }
 }

@@ -210,8 +210,7 @@ public final class NdArray {
     /** The elements in row-major order, as doubles. */
     public double[] toDoubleArray() {
         NdArray c = astype(DType.FLOAT64).contiguous();
-        return c.d == d && c.layout.offset() == 0 && c.d.length == size() ? d.clone()
-                : Arrays.copyOfRange(c.d, c.layout.offset(), c.layout.offset() + size());
+        return Arrays.copyOfRange(c.d, c.layout.offset(), c.layout.offset() + size());
     }
 
     /** The elements in row-major order, as floats. */
@@ -397,11 +396,7 @@ public final class NdArray {
     /** Mean over axes (all axes if none are given). */
     public NdArray mean(boolean keepDims, int... axes) {
         int[] ax = Shapes.axes("mean", axes, rank());
-        int n = 1;
-        for (int a : ax) {
-            n *= layout.dim(a);
-        }
-        return sum(keepDims, ax).mul(1.0 / n);
+        return sum(keepDims, ax).mul(1.0 / Shapes.count(layout.shape(), ax));
     }
 
     /** log Σ exp along an axis, shifted by the maximum so that large inputs do not overflow. */

@@ -88,6 +88,23 @@ public final class Shapes {
         return shape.clone();
     }
 
+    /** The batch shape followed by two matrix sizes: {@code batch + [rows, cols]}. */
+    public static int[] withMatrix(int[] batch, int rows, int cols) {
+        int[] s = Arrays.copyOf(batch, batch.length + 2);
+        s[batch.length] = rows;
+        s[batch.length + 1] = cols;
+        return s;
+    }
+
+    /** How many elements the given (normalized) axes of a shape span together. */
+    public static int count(int[] shape, int[] axes) {
+        int n = 1;
+        for (int a : axes) {
+            n *= shape[a];
+        }
+        return n;
+    }
+
     /** The shape with one axis removed. */
     public static int[] remove(int[] shape, int axis) {
         int[] s = new int[shape.length - 1];
