@@ -27,6 +27,7 @@ public sealed interface Op {
     record Relu() implements Op {}
     record Sigmoid() implements Op {}
     record Tanh() implements Op {}
+    record Erf() implements Op {}
 
     /** {@code cond ? a : b} with a constant condition. */
     record Where(NdArray cond) implements Op {}

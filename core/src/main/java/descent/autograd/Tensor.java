@@ -20,7 +20,7 @@ import java.util.random.RandomGenerator;
  */
 public final class Tensor {
 
-    private final NdArray value;
+    private NdArray value;
     final Op op;
     final Tensor[] inputs;
     private boolean requiresGrad;
@@ -109,6 +109,22 @@ public final class Tensor {
 
     public int size() {
         return value.size();
+    }
+
+    /**
+     * Replaces the value of a leaf tensor (a parameter or buffer) by an array of the same shape and
+     * dtype: how optimizers step and state dicts load. Graphs already built from the old value
+     * keep it, so assign between a backward pass and the next forward pass, not in the middle.
+     */
+    public void assign(NdArray newValue) {
+        if (!isLeaf()) {
+            throw new IllegalStateException("assign: only leaf tensors (parameters, buffers) can be assigned");
+        }
+        if (newValue.dtype() != dtype() || !Arrays.equals(newValue.shape(), shape())) {
+            throw new ShapeException("assign: new value " + newValue.dtype() + Shapes.str(newValue.shape())
+                    + " does not match " + dtype() + Shapes.str(shape()));
+        }
+        value = newValue;
     }
 
     /** The value of a one-element tensor. */
@@ -277,6 +293,11 @@ public final class Tensor {
         return unary(new Op.Tanh(), UnaryOp.TANH);
     }
 
+    /** The Gauss error function, (2/√π)∫₀ˣ e^(−t²) dt. */
+    public Tensor erf() {
+        return unary(new Op.Erf(), UnaryOp.ERF);
+    }
+
     /** {@code cond != 0 ? a : b}, broadcasting all three; the condition is not differentiated. */
     public static Tensor where(NdArray cond, Tensor a, Tensor b) {
         int[] shape = Shapes.broadcast("where", Shapes.broadcast("where", cond.shape(), a.shape()), b.shape());
@@ -436,6 +457,16 @@ public final class Tensor {
         int ax = Shapes.axis("softmax", axis, rank());
         Tensor e = sub(of(value.shift(ax))).exp();
         return e.div(e.sum(true, ax));
+    }
+
+    /**
+     * log(1 + eˣ) elementwise, as logsumexp(0, x): finite for any x, and its derivative σ(x) is
+     * exact everywhere (the max(x, 0) + log(1 + e^(−|x|)) form has a kink in its parts at 0).
+     */
+    public Tensor softplus() {
+        int r = rank();
+        Tensor zero = zeros(dtype(), shape()).unsqueeze(r);
+        return concat(r, zero, unsqueeze(r)).logsumexp(r, false);
     }
 
     /** x − logsumexp(x) along an axis. */

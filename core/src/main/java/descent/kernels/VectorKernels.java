@@ -36,7 +36,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void unary(UnaryOp op, float[] x, int xOff, int xStride, float[] out, int outOff, int n) {
-        if (xStride != 1) {
+        if (xStride != 1 || op == UnaryOp.ERF) { // the Vector API has no erf
             REF.unary(op, x, xOff, xStride, out, outOff, n);
             return;
         }
@@ -59,6 +59,7 @@ final class VectorKernels implements Kernels {
             case RELU -> v.max(0f);
             case SIGMOID -> FloatVector.broadcast(F, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
             case TANH -> v.lanewise(VectorOperators.TANH);
+            case ERF -> throw new AssertionError("erf has no vector form");
         };
     }
 
@@ -161,7 +162,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void unary(UnaryOp op, double[] x, int xOff, int xStride, double[] out, int outOff, int n) {
-        if (xStride != 1) {
+        if (xStride != 1 || op == UnaryOp.ERF) {
             REF.unary(op, x, xOff, xStride, out, outOff, n);
             return;
         }
@@ -184,6 +185,7 @@ final class VectorKernels implements Kernels {
             case RELU -> v.max(0d);
             case SIGMOID -> DoubleVector.broadcast(D, 1d).div(v.neg().lanewise(VectorOperators.EXP).add(1d));
             case TANH -> v.lanewise(VectorOperators.TANH);
+            case ERF -> throw new AssertionError("erf has no vector form");
         };
     }
 
