@@ -1,0 +1,68 @@
+package descent.optim;
+
+import descent.tensor.NdArray;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A pure update rule for one parameter: {@link #init} makes its state, {@link #apply} maps an
+ * incoming update (at first the gradient) to an outgoing one and the next state, never changing
+ * its arguments. Rules compose with {@link #chain}: Adam is scale-by-Adam, then add decayed
+ * weights, then scale by the learning rate, and the last rule's output is added to the parameter.
+ *
+ * @param <S> the rule's state, a record whose array components have the parameter's shape
+ */
+public interface Rule<S extends Record> {
+
+    /** The state before the first step, for a parameter with this value. */
+    S init(NdArray param);
+
+    /** The outgoing update and next state, given the incoming update and the current parameter. */
+    Step<S> apply(NdArray update, NdArray param, S state);
+
+    /** A rule's output: the update to pass on and the state to keep. */
+    record Step<S>(NdArray update, S state) {}
+
+    /** A rule without state. */
+    record Stateless() {}
+
+    /** The states of a chain's rules, in order. */
+    record ChainState(List<Record> states) {
+        public ChainState {
+            states = List.copyOf(states);
+        }
+    }
+
+    /** Applies the rules in order, each to the previous one's output. */
+    @SafeVarargs
+    static Rule<ChainState> chain(Rule<? extends Record>... rules) {
+        List<Rule<? extends Record>> list = List.of(rules);
+        return new Rule<>() {
+            @Override
+            public ChainState init(NdArray param) {
+                List<Record> states = new ArrayList<>();
+                for (Rule<? extends Record> r : list) {
+                    states.add(r.init(param));
+                }
+                return new ChainState(states);
+            }
+
+            @Override
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            public Step<ChainState> apply(NdArray update, NdArray param, ChainState state) {
+                List<Record> next = new ArrayList<>(list.size());
+                for (int i = 0; i < list.size(); i++) {
+                    Step<? extends Record> s = ((Rule) list.get(i)).apply(update, param, state.states().get(i));
+                    update = s.update();
+                    next.add(s.state());
+                }
+                return new Step<>(update, new ChainState(next));
+            }
+
+            @Override
+            public String toString() {
+                return "chain" + list;
+            }
+        };
+    }
+}
