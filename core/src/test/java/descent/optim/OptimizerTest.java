@@ -1,0 +1,215 @@
+package descent.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import descent.autograd.Tensor;
+import descent.io.SafeTensors;
+import descent.tensor.NdArray;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Steps computed by hand, state that survives a save and load, and the facade's rules. */
+class OptimizerTest {
+
+    @TempDir
+    Path dir;
+
+    static Tensor param(double... v) {
+        return Tensor.param(NdArray.of(v, v.length));
+    }
+
+    /** Sets p's gradient to g, via the loss Σ g·p. */
+    static void setGrad(Tensor p, double... g) {
+        p.zeroGrad();
+        Tensor.of(NdArray.of(g, g.length)).mul(p).sum().backward();
+    }
+
+    static double[] run(Minimizer m, Tensor p, double[]... grads) {
+        for (double[] g : grads) {
+            m.step(() -> {
+                setGrad(p, g);
+                return 0;
+            });
+        }
+        return p.value().toDoubleArray();
+    }
+
+    static Minimizer create(String name, Tensor p, String... hyper) {
+        return Optimizers.create(name, Hyperparameters.of(hyper), Map.of("p", p));
+    }
+
+    @Test
+    void emaMomentumWithAndWithoutUnbiasing() {
+        Tensor p = param(1);
+        assertEquals(1 - 0.1 - 0.1 * 0.29 / 0.19, run(create("sgd", p, "lr", "0.1", "momentum", "0.9", "momentum_form", "ema",
+                "unbias", "true"), p, new double[] {1}, new double[] {2})[0], 1e-15);
+        Tensor q = param(1);
+        assertEquals(0.961, run(create("sgd", q, "lr", "0.1", "momentum", "0.9", "momentum_form", "ema"), q,
+                new double[] {1}, new double[] {2})[0], 1e-15);
+    }
+
+    @Test
+    void adamWithAndWithoutBiasCorrection() {
+        Tensor p = param(1);
+        assertEquals(1 - 0.1 * 0.1 / Math.sqrt(0.001), run(create("adam", p, "lr", "0.1", "eps", "0",
+                "bias_correction", "false"), p, new double[] {1})[0], 1e-15);
+        Tensor q = param(1);
+        assertEquals(0.9, run(create("adam", q, "lr", "0.1", "eps", "0"), q, new double[] {1})[0], 1e-15);
+    }
+
+    @Test
+    void lookaheadNesterovEvaluatesTheGradientAheadInBothForms() {
+        // f = θ², so g = 2θ at the look-ahead point θ − α·β·u.
+        for (String form : new String[] {"ema", "classic"}) {
+            Tensor p = param(1);
+            Minimizer m = create("nesterov-lookahead", p, "lr", "0.1", "momentum", "0.5", "momentum_form", form);
+            List<Double> seen = new java.util.ArrayList<>();
+            Closure f = () -> {
+                seen.add(p.value().item());
+                p.zeroGrad();
+                Tensor loss = p.mul(p).sum();
+                loss.backward();
+                return loss.item();
+            };
+            m.step(f);
+            m.step(f);
+            if (form.equals("ema")) {
+                assertEquals(List.of(1.0, 0.85), seen);
+                assertEquals(0.765, p.value().item(), 1e-15);
+            } else {
+                assertEquals(1.0, seen.get(0));
+                assertEquals(0.7, seen.get(1), 1e-15);
+                assertEquals(0.56, p.value().item(), 1e-15);
+            }
+        }
+    }
+
+    @Test
+    void clipsByGlobalNormAndByValue() {
+        Tensor a = param(0, 0);
+        Tensor b = param(0);
+        Optimizer o = new Optimizer(Map.of("a", a, "b", b), Optimizers.rule("sgd", Hyperparameters.of("lr", "1")))
+                .clipGradNorm(1);
+        setGrad(a, 3, 0);
+        setGrad(b, 4);
+        o.step();
+        double s = 1 / (5 + 1e-6);
+        assertArrayEquals(new double[] {-3 * s, 0}, a.value().toDoubleArray(), 1e-15);
+        assertEquals(-4 * s, b.value().item(), 1e-15);
+
+        Tensor c = param(0, 0);
+        assertArrayEquals(new double[] {-1, 0.5}, run(create("sgd", c, "lr", "1", "clip_value", "1"), c,
+                new double[] {3, -0.5}), 0);
+    }
+
+    @Test
+    void frozenParametersAndParametersWithoutGradientAreSkipped() {
+        Tensor a = param(1);
+        Tensor frozen = param(1).requiresGrad(false);
+        Tensor unused = param(1);
+        Optimizer o = new Optimizer(Map.of("a", a, "frozen", frozen, "unused", unused),
+                Optimizers.rule("adam", Hyperparameters.of("lr", "0.1")));
+        setGrad(a, 1);
+        o.step();
+        assertEquals(0.9, a.value().item(), 1e-8); // eps = 1e-8 in the denominator
+        assertEquals(1, frozen.value().item());
+        assertEquals(1, unused.value().item());
+        assertNull(o.state("unused"));
+    }
+
+    @Test
+    void parameterGroupsKeepWeightDecayOffVectors() {
+        Tensor w = Tensor.param(NdArray.of(new double[] {1, 1}, 1, 2));
+        Tensor bias = param(1);
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        params.put("w", w);
+        params.put("bias", bias);
+        Optimizer o = new Optimizer(Optimizer.splitByRank(params,
+                Optimizers.rule("sgd", Hyperparameters.of("lr", "0.1", "weight_decay", "0.5")),
+                Optimizers.rule("sgd", Hyperparameters.of("lr", "0.1"))));
+        w.zeroGrad();
+        w.sum().add(bias.sum()).mul(0).backward(); // zero gradients: only decay moves anything
+        o.step();
+        assertArrayEquals(new double[] {0.95, 0.95}, w.value().toDoubleArray(), 1e-15);
+        assertEquals(1, bias.value().item());
+    }
+
+    @Test
+    void unknownNamesAndHyperparametersAreErrors() {
+        Tensor p = param(1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> create("adam", p, "rho", "0.9"));
+        assertTrue(e.getMessage().startsWith("adam does not take rho"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> create("adamax", p));
+        assertTrue(e.getMessage().contains("expected one of gd, sgd"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> create("sgd", p, "nesterov", "true"));
+        assertThrows(IllegalArgumentException.class, () -> create("adam", p, "beta1", "1.5"));
+    }
+
+    static List<String> names() {
+        return Optimizers.NAMES;
+    }
+
+    /** Rosenbrock's gradient at p, set as p's grad. */
+    static double rosenbrock(Tensor p) {
+        p.zeroGrad();
+        Tensor loss = TestFunction.rosenbrock().apply(p);
+        loss.backward();
+        return loss.item();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("names")
+    void stateSavedMidRunResumesBitExactly(String name) throws IOException {
+        String[] hyper = {"lr", "0.0005"};
+        Tensor straight = param(-1.2, 1);
+        Minimizer m = create(name, straight, hyper);
+        for (int i = 0; i < 40; i++) {
+            m.step(() -> rosenbrock(straight));
+        }
+
+        Tensor first = param(-1.2, 1);
+        Minimizer before = create(name, first, hyper);
+        for (int i = 0; i < 15; i++) {
+            before.step(() -> rosenbrock(first));
+        }
+        Path file = dir.resolve(name + ".safetensors");
+        SafeTensors.save(file, before.stateDict());
+        Tensor resumed = param(first.value().toDoubleArray());
+        Minimizer after = create(name, resumed, hyper);
+        after.loadStateDict(SafeTensors.loadTensors(file));
+        for (int i = 15; i < 40; i++) {
+            after.step(() -> rosenbrock(resumed));
+        }
+        assertArrayEquals(straight.value().toDoubleArray(), resumed.value().toDoubleArray(), 0.0, name);
+    }
+
+    @Test
+    void loadingChecksNamesAndShapes() {
+        Tensor p = param(1, 2);
+        Minimizer m = create("adam", p);
+        m.step(() -> {
+            setGrad(p, 1, 1);
+            return 0;
+        });
+        Map<String, NdArray> state = new LinkedHashMap<>(m.stateDict());
+        state.put("q/1.m", NdArray.zeros(descent.tensor.DType.FLOAT64, 2));
+        state.put("p/1.v", NdArray.zeros(descent.tensor.DType.FLOAT64, 3));
+        state.remove("p/1.m");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> create("adam", param(1, 2)).loadStateDict(state));
+        assertTrue(e.getMessage().contains("unexpected q/1.m"), e.getMessage());
+        assertTrue(e.getMessage().contains("p/1.v: saved FLOAT64[3], parameter needs FLOAT64[2]"), e.getMessage());
+        assertTrue(e.getMessage().contains("missing p/1.m"), e.getMessage());
+    }
+}
