@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./descent}. */
 @Command(name = "descent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Deep learning in pure Java: train networks and see why training works or fails.",
-        subcommands = {TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, TrajectoryCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -18,7 +18,18 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code (for tests). */
     static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        System.setProperty("java.awt.headless", "true"); // plots are drawn off screen
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            // Bad input gets its message, not a stack trace; bugs keep theirs.
+            if (e instanceof IllegalArgumentException || e instanceof java.io.IOException
+                    || e instanceof IllegalStateException) {
+                cmd.getErr().println("descent " + cmd.getCommandName() + ": " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cl.execute(args);
     }
 
     @Override

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
 
@@ -55,5 +58,41 @@ class MainTest {
         String last = out.lines().filter(l -> l.startsWith("epoch")).reduce((a, b) -> b).orElseThrow();
         double accuracy = Double.parseDouble(last.replaceAll(".*accuracy\\s+([0-9.]+)%.*", "$1"));
         assertTrue(accuracy > 90, out);
+    }
+
+    @Test
+    void trajectoryWritesRowsAndAPlot(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("gd.csv");
+        Path png = dir.resolve("gd.png");
+        run(0, "trajectory", "--optimizer", "gd", "--lr", "0.1", "--function", "ellipse", "--kappa", "5",
+                "--start", "2,1", "--steps", "50", "--out", csv.toString(), "--plot", png.toString());
+        java.util.List<String> lines = Files.readAllLines(csv);
+        assertEquals("step,x,y,f", lines.get(0));
+        assertEquals(52, lines.size());
+        assertEquals("0,2.0,1.0,4.5", lines.get(1));
+        String[] second = lines.get(2).split(",");
+        assertEquals(1.8, Double.parseDouble(second[1]), 1e-15);
+        assertEquals(0.5, Double.parseDouble(second[2]), 1e-15);
+        assertEquals(2.245, Double.parseDouble(second[3]), 1e-15);
+        byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(png), 8);
+        assertEquals("\u0089PNG", new String(head, 0, 4, StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void trajectoryComparesSeveralOptimizersInOneFile(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("all.csv");
+        run(0, "trajectory", "--optimizer", "adam:lr=0.1", "--optimizer", "momentum:lr=0.001", "--steps", "10",
+                "--out", csv.toString());
+        java.util.List<String> lines = Files.readAllLines(csv);
+        assertEquals("optimizer,step,x,y,f", lines.get(0));
+        assertEquals(23, lines.size());
+        assertTrue(lines.get(1).startsWith("\"adam:lr=0.1\",0,-1.2,1.0,"), lines.get(1));
+        assertTrue(lines.get(12).startsWith("\"momentum:lr=0.001\",0,"), lines.get(12));
+    }
+
+    @Test
+    void trajectoryRejectsHyperparametersTheOptimizerDoesNotTake() {
+        assertNotEquals(0, Main.run("trajectory", "--optimizer", "adam", "--rho", "0.9"));
+        assertNotEquals(0, Main.run("trajectory", "--optimizer", "adam", "--function", "parabola"));
     }
 }

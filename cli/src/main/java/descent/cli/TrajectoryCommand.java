@@ -1,0 +1,181 @@
+package descent.cli;
+
+import descent.cli.plot.ContourPlot;
+import descent.autograd.Tensor;
+import descent.io.AtomicFiles;
+import descent.optim.Hyperparameters;
+import descent.optim.Optimizers;
+import descent.optim.TestFunction;
+import descent.optim.Trajectory;
+import descent.tensor.NdArray;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs optimizers on a built-in 2-D function in float64 and writes their paths as CSV and,
+ * optionally, a contour plot.
+ */
+@Command(name = "trajectory", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run optimizers on a 2-D function and write step,x,y,f rows (step 0 = start).",
+            "With several --optimizer values the CSV gains a first column, optimizer.",
+            "Hyper-parameters apply to every optimizer; NAME:key=value;key=value sets them for one "
+                    + "(PyTorch's names: adam:lr=0.1;beta1=0.8)."})
+final class TrajectoryCommand implements Callable<Integer> {
+
+    @Option(names = "--optimizer", required = true, description = "gd, sgd, momentum, nesterov, nesterov-lookahead, "
+            + "adam, amsgrad, adamw, adagrad, rmsprop, adadelta (repeatable).")
+    List<String> optimizers;
+
+    @Option(names = "--function", description = "ellipse, quadratic, rosenbrock, beale, himmelblau, saddle, booth "
+            + "(default: ${DEFAULT-VALUE}).")
+    String function = "rosenbrock";
+
+    @Option(names = "--kappa", description = "Condition number of the ellipse ½(x² + κy²) (default: ${DEFAULT-VALUE}).")
+    double kappa = 10;
+
+    @Option(names = "--P", split = ",", description = "Quadratic ½θᵀPθ + qᵀθ: P as a,b,c,d (default: 1,0,0,10).")
+    double[] p = {1, 0, 0, 10};
+
+    @Option(names = "--q", split = ",", description = "Quadratic's q as e,f (default: 0,0).")
+    double[] q = {0, 0};
+
+    @Option(names = "--start", split = ",", description = "Start x,y (default: the function's classic start).")
+    double[] start;
+
+    @Option(names = "--steps", description = "Steps (default: ${DEFAULT-VALUE}).")
+    int steps = 100;
+
+    @Option(names = "--out", description = "CSV file to write (default: standard output).")
+    Path out;
+
+    @Option(names = "--plot", description = "PNG contour plot with the paths.")
+    Path plot;
+
+    @Option(names = "--lr") Double lr;
+    @Option(names = "--momentum") Double momentum;
+    @Option(names = "--dampening") Double dampening;
+    @Option(names = "--nesterov") Boolean nesterov;
+    @Option(names = "--momentum-form", description = "classic or ema") String momentumForm;
+    @Option(names = "--unbias", description = "EMA momentum divided by 1 − βᵗ") Boolean unbias;
+    @Option(names = "--beta1") Double beta1;
+    @Option(names = "--beta2") Double beta2;
+    @Option(names = "--eps") Double eps;
+    @Option(names = "--alpha") Double alpha;
+    @Option(names = "--centered") Boolean centered;
+    @Option(names = "--rho") Double rho;
+    @Option(names = "--amsgrad") Boolean amsgrad;
+    @Option(names = "--weight-decay") Double weightDecay;
+    @Option(names = "--no-bias-correction") Boolean noBiasCorrection;
+    @Option(names = "--lr-decay") Double lrDecay;
+    @Option(names = "--initial-accumulator-value") Double initialAccumulatorValue;
+    @Option(names = "--clip-value") Double clipValue;
+    @Option(names = "--schedule", description = "e.g. step:100:0.5, cosine:500, exponential:0.99+warmup:10")
+    String schedule;
+
+    @Override
+    public Integer call() throws Exception {
+        TestFunction fn = TestFunction.byName(function, kappa, p, q);
+        double[] from = start != null ? start : defaultStart(fn.name());
+        if (from.length != 2) {
+            throw new IllegalArgumentException("--start needs two numbers, x,y");
+        }
+        Map<String, List<Trajectory.Point>> runs = new LinkedHashMap<>();
+        for (String spec : optimizers) {
+            String[] parts = spec.split(":", 2);
+            Map<String, String> h = common();
+            if (parts.length > 1) {
+                for (String kv : parts[1].split(";")) {
+                    String[] e = kv.split("=", 2);
+                    if (e.length != 2) {
+                        throw new IllegalArgumentException("--optimizer " + spec + ": expected key=value, got '" + kv + "'");
+                    }
+                    h.put(e[0].trim(), e[1].trim());
+                }
+            }
+            runs.put(spec, Trajectory.run(fn, from, steps,
+                    params -> Optimizers.create(parts[0], new Hyperparameters(h), params)));
+        }
+        String csv = csv(runs);
+        if (out != null) {
+            AtomicFiles.writeString(out, csv);
+        } else {
+            System.out.print(csv);
+        }
+        if (plot != null) {
+            ContourPlot chart = new ContourPlot(fn.name() + ", " + steps + " steps",
+                    (x, y) -> fn.apply(Tensor.of(NdArray.of(new double[] {x, y}, 2))).item());
+            runs.forEach((name, points) -> chart.path(name, points.stream().map(pt -> new double[] {pt.x(), pt.y()}).toList()));
+            fn.minima().forEach(m -> chart.marker(m[0], m[1]));
+            chart.write(plot, 900, 750);
+        }
+        for (Map.Entry<String, List<Trajectory.Point>> e : runs.entrySet()) {
+            Trajectory.Point last = e.getValue().getLast();
+            System.err.printf(Locale.ROOT, "%s: after %d steps at (%.6g, %.6g), f = %.6g%n", e.getKey(), last.step(),
+                    last.x(), last.y(), last.f());
+        }
+        return 0;
+    }
+
+    private Map<String, String> common() {
+        Map<String, String> h = new LinkedHashMap<>();
+        put(h, "lr", lr);
+        put(h, "momentum", momentum);
+        put(h, "dampening", dampening);
+        put(h, "nesterov", nesterov);
+        put(h, "momentum_form", momentumForm);
+        put(h, "unbias", unbias);
+        put(h, "beta1", beta1);
+        put(h, "beta2", beta2);
+        put(h, "eps", eps);
+        put(h, "alpha", alpha);
+        put(h, "centered", centered);
+        put(h, "rho", rho);
+        put(h, "amsgrad", amsgrad);
+        put(h, "weight_decay", weightDecay);
+        put(h, "bias_correction", noBiasCorrection == null ? null : !noBiasCorrection);
+        put(h, "lr_decay", lrDecay);
+        put(h, "initial_accumulator_value", initialAccumulatorValue);
+        put(h, "clip_value", clipValue);
+        put(h, "schedule", schedule);
+        return h;
+    }
+
+    private static void put(Map<String, String> h, String key, Object value) {
+        if (value != null) {
+            h.put(key, value.toString());
+        }
+    }
+
+    private static double[] defaultStart(String function) {
+        return switch (function) {
+            case "rosenbrock" -> new double[] {-1.2, 1};
+            case "beale" -> new double[] {1, 1.5};
+            case "himmelblau" -> new double[] {0, 0};
+            case "saddle" -> new double[] {1, 0.01};
+            case "booth" -> new double[] {-2, -2};
+            default -> new double[] {2, 1};
+        };
+    }
+
+    private static String csv(Map<String, List<Trajectory.Point>> runs) {
+        boolean several = runs.size() > 1;
+        StringBuilder sb = new StringBuilder(several ? "optimizer,step,x,y,f\n" : "step,x,y,f\n");
+        runs.forEach((name, points) -> {
+            for (Trajectory.Point pt : points) {
+                if (several) {
+                    sb.append('"').append(name.replace("\"", "\"\"")).append("\",");
+                }
+                sb.append(pt.step()).append(',').append(pt.x()).append(',').append(pt.y()).append(',').append(pt.f())
+                        .append('\n');
+            }
+        });
+        return sb.toString();
+    }
+}
