@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Golden trajectories of PyTorch's optimizers for descent.optim.GoldenTrajectoryTest.
 
-Run from the repository root (needs PyTorch; Debian: python3-torch):
+Run from the repository root (needs PyTorch; Debian: python3-torch, or without root
+scripts/python-reference.sh in place of python3):
 
     python3 core/src/test/python/optimizer_golden.py
 

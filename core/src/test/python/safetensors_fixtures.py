@@ -13,7 +13,7 @@ Run from the repository root, after the Java tests have written target/descent_*
 2. Descent -> PyTorch: loads descent_model.safetensors (written by the Java test) strictly into
    the PyTorch model and checks that it reproduces the output Descent stored in descent_io.safetensors.
 
-It needs PyTorch (Debian: python3-torch). It uses safetensors.torch.save_file/load_file when the
+It needs PyTorch (Debian: python3-torch; without root, run it through scripts/python-reference.sh). It uses safetensors.torch.save_file/load_file when the
 `safetensors` package is installed; Debian bookworm does not package it, so otherwise the file
 format is read and written here directly from its specification (8-byte little-endian header
 length, JSON header, raw little-endian data).

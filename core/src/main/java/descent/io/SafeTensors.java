@@ -85,9 +85,8 @@ public final class SafeTensors {
         }
         header.append('}');
         // Pad with spaces so the data starts 8-byte aligned, as the reference writer does.
-        while ((header.toString().getBytes(StandardCharsets.UTF_8).length) % 8 != 0) {
-            header.append(' ');
-        }
+        int unpadded = header.toString().getBytes(StandardCharsets.UTF_8).length;
+        header.append(" ".repeat((8 - unpadded % 8) % 8));
         byte[] headerBytes = header.toString().getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(file, out -> {
             out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length).array());

@@ -2,6 +2,7 @@ package descent.nn;
 
 import descent.autograd.GradMode;
 import descent.autograd.Tensor;
+import descent.kernels.UnaryOp;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
 import descent.tensor.ShapeException;
@@ -115,7 +116,7 @@ public final class BatchNorm1d extends Module {
             updateRunningStatistics(mean.value().reshape(features), var.value().reshape(features), count);
         } else {
             NdArray mean = runningMean.value().reshape(statShape);
-            NdArray std = runningVar.value().add(eps).map(descent.kernels.UnaryOp.SQRT).reshape(statShape);
+            NdArray std = runningVar.value().add(eps).map(UnaryOp.SQRT).reshape(statShape);
             normalized = x.sub(Tensor.of(mean)).div(Tensor.of(std));
         }
         if (weight == null) {

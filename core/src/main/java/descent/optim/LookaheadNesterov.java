@@ -46,9 +46,9 @@ public final class LookaheadNesterov implements Minimizer {
             p.assign(p.value().sub(velocity(name, p).mul(alpha * beta)));
         });
         double loss = closure.evaluate();
-        List<String> names = new ArrayList<>(params.keySet());
-        for (String name : names) {
-            Tensor p = params.get(name);
+        for (Map.Entry<String, Tensor> e : params.entrySet()) {
+            String name = e.getKey();
+            Tensor p = e.getValue();
             p.assign(saved.get(name));
             if (!p.requiresGrad() || p.grad() == null) {
                 continue;
