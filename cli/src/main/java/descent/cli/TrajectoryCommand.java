@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
 final class TrajectoryCommand implements Callable<Integer> {
 
     @Option(names = "--optimizer", required = true, description = "gd, sgd, momentum, nesterov, nesterov-lookahead, "
-            + "adam, amsgrad, adamw, adagrad, rmsprop, adadelta (repeatable).")
+            + "adam, amsgrad, adamw, adagrad, rmsprop, adadelta, cg, bfgs, lbfgs (repeatable); for cg, bfgs and "
+            + "lbfgs each row is one iteration.")
     List<String> optimizers;
 
     @Option(names = "--function", description = "ellipse, quadratic, rosenbrock, beale, himmelblau, saddle, booth "
@@ -78,6 +79,11 @@ final class TrajectoryCommand implements Callable<Integer> {
     @Option(names = "--clip-value") Double clipValue;
     @Option(names = "--schedule", description = "e.g. step:100:0.5, cosine:500, exponential:0.99+warmup:10")
     String schedule;
+    @Option(names = "--beta", description = "CG's beta: fr, pr, pr+ or hs") String beta;
+    @Option(names = "--restart", description = "CG: restart every N iterations (0: never)") Integer restart;
+    @Option(names = "--powell", description = "CG: Powell's restart test (default true)", arity = "1") Boolean powell;
+    @Option(names = "--history", description = "L-BFGS: pairs kept") Integer history;
+    @Option(names = "--line-search", description = "armijo, strong-wolfe or exact") String lineSearch;
 
     @Override
     public Integer call() throws Exception {
@@ -144,6 +150,11 @@ final class TrajectoryCommand implements Callable<Integer> {
         put(h, "initial_accumulator_value", initialAccumulatorValue);
         put(h, "clip_value", clipValue);
         put(h, "schedule", schedule);
+        put(h, "beta", beta);
+        put(h, "restart", restart);
+        put(h, "powell", powell);
+        put(h, "history", history);
+        put(h, "line_search", lineSearch);
         return h;
     }
 

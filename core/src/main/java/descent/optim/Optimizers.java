@@ -21,13 +21,14 @@ import java.util.Map;
  *   <li>{@code adadelta}: [L2] → AdaDelta → −lr (1.0).
  * </ul>
  * Every rule accepts {@code clip_value} (elementwise clipping of the gradient) and
- * {@code schedule} ({@link Schedules#parse}).
+ * {@code schedule} ({@link Schedules#parse}). The full-batch methods {@code cg}, {@code bfgs} and
+ * {@code lbfgs} take one iteration, with its line search, per step.
  */
 public final class Optimizers {
 
     /** The names {@link #create} accepts. */
     public static final List<String> NAMES = List.of("gd", "sgd", "momentum", "nesterov", "nesterov-lookahead", "adam",
-            "amsgrad", "adamw", "adagrad", "rmsprop", "adadelta");
+            "amsgrad", "adamw", "adagrad", "rmsprop", "adadelta", "cg", "bfgs", "lbfgs");
 
     private Optimizers() {}
 
@@ -40,6 +41,14 @@ public final class Optimizers {
             boolean ema = momentumForm(h);
             h.requireAllUsed(name);
             return new LookaheadNesterov(params, lr, beta, ema);
+        }
+        switch (n) {
+            case "cg", "bfgs", "lbfgs" -> {
+                Minimizer m = fullBatch(n, h, params);
+                h.requireAllUsed(name);
+                return m;
+            }
+            default -> { }
         }
         Rule<?> rule = rule(n, h);
         h.requireAllUsed(name);
@@ -112,6 +121,27 @@ public final class Optimizers {
         @SuppressWarnings("unchecked")
         Rule<? extends Record>[] rules = chain.toArray(new Rule[0]);
         return Rule.chain(rules);
+    }
+
+    /**
+     * The full-batch methods, one iteration per step: {@code cg} (beta fr|pr|pr+|hs, restart N
+     * iterations or 0, powell true|false), {@code bfgs}, {@code lbfgs} (history M); each takes
+     * line_search armijo|strong-wolfe|exact.
+     */
+    private static Minimizer fullBatch(String name, Hyperparameters h, Map<String, Tensor> params) {
+        String search = h.text("line_search", "strong-wolfe");
+        LineSearch ls = switch (search) {
+            case "armijo" -> LineSearch.armijo();
+            case "strong-wolfe" -> name.equals("cg") ? LineSearch.strongWolfe(1e-4, 0.1, 40) : LineSearch.strongWolfe();
+            case "exact" -> LineSearch.exact();
+            default -> throw new IllegalArgumentException("line_search must be armijo, strong-wolfe or exact, got " + search);
+        };
+        return switch (name) {
+            case "cg" -> new ConjugateGradient(params, ConjugateGradient.Beta.parse(h.text("beta", "pr+")),
+                    (int) h.number("restart", 0), h.flag("powell", true), ls);
+            case "bfgs" -> new Bfgs(params, ls);
+            default -> new Lbfgs(params, (int) h.number("history", 10), ls);
+        };
     }
 
     private static boolean momentumForm(Hyperparameters h) {

@@ -171,7 +171,7 @@ class OptimizerTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("names")
     void stateSavedMidRunResumesBitExactly(String name) throws IOException {
-        String[] hyper = {"lr", "0.0005"};
+        String[] hyper = List.of("cg", "bfgs", "lbfgs").contains(name) ? new String[0] : new String[] {"lr", "0.0005"};
         Tensor straight = param(-1.2, 1);
         Minimizer m = create(name, straight, hyper);
         for (int i = 0; i < 40; i++) {
