@@ -30,8 +30,8 @@ import picocli.CommandLine.Option;
 final class TrajectoryCommand implements Callable<Integer> {
 
     @Option(names = "--optimizer", required = true, description = "gd, sgd, momentum, nesterov, nesterov-lookahead, "
-            + "adam, amsgrad, adamw, adagrad, rmsprop, adadelta, cg, bfgs, lbfgs (repeatable); for cg, bfgs and "
-            + "lbfgs each row is one iteration.")
+            + "adam, amsgrad, adamw, adagrad, rmsprop, adadelta, cg, bfgs, lbfgs, newton, damped-newton, "
+            + "saddle-free-newton, newton-cg (repeatable); for the last seven each row is one iteration.")
     List<String> optimizers;
 
     @Option(names = "--function", description = "ellipse, quadratic, rosenbrock, beale, himmelblau, saddle, booth "
@@ -84,6 +84,7 @@ final class TrajectoryCommand implements Callable<Integer> {
     @Option(names = "--powell", description = "CG: Powell's restart test (default true)", arity = "1") Boolean powell;
     @Option(names = "--history", description = "L-BFGS: pairs kept") Integer history;
     @Option(names = "--line-search", description = "armijo, strong-wolfe or exact") String lineSearch;
+    @Option(names = "--damping", description = "Newton: λ in H + λI (saddle-free: the eigenvalue floor)") Double damping;
 
     @Override
     public Integer call() throws Exception {
@@ -155,6 +156,7 @@ final class TrajectoryCommand implements Callable<Integer> {
         put(h, "powell", powell);
         put(h, "history", history);
         put(h, "line_search", lineSearch);
+        put(h, "damping", damping);
         return h;
     }
 

@@ -21,14 +21,16 @@ import java.util.Map;
  *   <li>{@code adadelta}: [L2] → AdaDelta → −lr (1.0).
  * </ul>
  * Every rule accepts {@code clip_value} (elementwise clipping of the gradient) and
- * {@code schedule} ({@link Schedules#parse}). The full-batch methods {@code cg}, {@code bfgs} and
- * {@code lbfgs} take one iteration, with its line search, per step.
+ * {@code schedule} ({@link Schedules#parse}). The full-batch methods {@code cg}, {@code bfgs},
+ * {@code lbfgs}, {@code newton-cg} and {@code newton}, {@code damped-newton}, {@code saddle-free-newton}
+ * ({@code lr} = the step size α, {@code damping} = λ, {@code max_parameters}) take one iteration per
+ * step; the Newton family needs an {@link Objective} closure.
  */
 public final class Optimizers {
 
     /** The names {@link #create} accepts. */
     public static final List<String> NAMES = List.of("gd", "sgd", "momentum", "nesterov", "nesterov-lookahead", "adam",
-            "amsgrad", "adamw", "adagrad", "rmsprop", "adadelta", "cg", "bfgs", "lbfgs");
+            "amsgrad", "adamw", "adagrad", "rmsprop", "adadelta", "cg", "bfgs", "lbfgs", "newton", "damped-newton", "saddle-free-newton", "newton-cg");
 
     private Optimizers() {}
 
@@ -43,7 +45,14 @@ public final class Optimizers {
             return new LookaheadNesterov(params, lr, beta, ema);
         }
         switch (n) {
-            case "cg", "bfgs", "lbfgs" -> {
+            case "newton", "damped-newton", "saddle-free-newton" -> {
+                Newton.Variant v = Newton.Variant.parse(n);
+                Minimizer m = new Newton(params, v, h.number("lr", 1), h.number("damping",
+                        v == Newton.Variant.PLAIN ? 0 : 1e-3), (int) h.number("max_parameters", Newton.DEFAULT_MAX_PARAMETERS));
+                h.requireAllUsed(name);
+                return m;
+            }
+            case "cg", "bfgs", "lbfgs", "newton-cg" -> {
                 Minimizer m = fullBatch(n, h, params);
                 h.requireAllUsed(name);
                 return m;
@@ -140,6 +149,7 @@ public final class Optimizers {
             case "cg" -> new ConjugateGradient(params, ConjugateGradient.Beta.parse(h.text("beta", "pr+")),
                     (int) h.number("restart", 0), h.flag("powell", true), ls);
             case "bfgs" -> new Bfgs(params, ls);
+            case "newton-cg" -> new NewtonCg(params, (int) h.number("max_inner", 200), ls);
             default -> new Lbfgs(params, (int) h.number("history", 10), ls);
         };
     }

@@ -22,13 +22,9 @@ public final class Trajectory {
     public static List<Point> run(TestFunction fn, double[] start, long steps,
                                   Function<Map<String, Tensor>, Minimizer> optimizer) {
         Tensor theta = Tensor.param(NdArray.of(start.clone(), 2));
-        Minimizer m = optimizer.apply(Map.of("theta", theta));
-        Closure closure = () -> {
-            theta.zeroGrad();
-            Tensor f = fn.apply(theta);
-            f.backward();
-            return f.item();
-        };
+        Map<String, Tensor> params = Map.of("theta", theta);
+        Minimizer m = optimizer.apply(params);
+        Closure closure = Objective.closure(params, () -> fn.apply(theta));
         List<Point> rows = new ArrayList<>();
         rows.add(point(0, fn, theta));
         for (long s = 1; s <= steps; s++) {

@@ -1,0 +1,63 @@
+package descent.optim;
+
+import descent.autograd.Autograd;
+import descent.autograd.Tensor;
+import descent.tensor.DType;
+import descent.tensor.NdArray;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Second derivatives of an {@link Objective} over parameters seen as one vector, by double backward. */
+final class Curvature {
+
+    private Curvature() {}
+
+    /** ∇f as one graph-carrying vector, so it can be differentiated again. */
+    private static Tensor gradientVector(Objective objective, List<Tensor> params) {
+        List<Tensor> g = Autograd.grad(objective.loss(), params, true);
+        Tensor[] flat = new Tensor[g.size()];
+        for (int i = 0; i < flat.length; i++) {
+            flat[i] = g.get(i).reshape(g.get(i).size());
+        }
+        return flat.length == 1 ? flat[0] : Tensor.concat(0, flat);
+    }
+
+    private static double[] flatten(List<Tensor> parts, int n) {
+        double[] out = new double[n];
+        int at = 0;
+        for (Tensor t : parts) {
+            double[] v = t.value().toDoubleArray();
+            System.arraycopy(v, 0, out, at, v.length);
+            at += v.length;
+        }
+        return out;
+    }
+
+    /** The exact Hessian, row-major n×n: one backward pass through the gradient per row. */
+    static double[] hessian(Objective objective, List<Tensor> params, int n) {
+        Tensor g = gradientVector(objective, params);
+        double[] h = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            List<Tensor> row = Autograd.grad(g.select(0, i), params, false);
+            System.arraycopy(flatten(row, n), 0, h, i * n, n);
+        }
+        // Symmetrize away rounding differences between H[i][j] and H[j][i].
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                double m = (h[i * n + j] + h[j * n + i]) / 2;
+                h[i * n + j] = m;
+                h[j * n + i] = m;
+            }
+        }
+        return h;
+    }
+
+    /** H·v without forming H: the gradient of ∇f·v (Pearlmutter, 1994). */
+    static double[] hessianVector(Objective objective, List<Tensor> params, int n, double[] v) {
+        Tensor g = gradientVector(objective, params);
+        DType dtype = g.dtype();
+        Tensor dot = g.mul(Tensor.of(NdArray.of(dtype, v, n))).sum();
+        List<Tensor> hv = new ArrayList<>(Autograd.grad(dot, params, false));
+        return flatten(hv, n);
+    }
+}

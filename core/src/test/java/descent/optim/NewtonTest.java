@@ -1,0 +1,137 @@
+package descent.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import descent.autograd.Tensor;
+import descent.tensor.DType;
+import descent.tensor.NdArray;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class NewtonTest {
+
+    static List<Trajectory.Point> run(String optimizer, TestFunction fn, double[] start, int steps, String... hyper) {
+        return Trajectory.run(fn, start, steps, p -> Optimizers.create(optimizer, Hyperparameters.of(hyper), p));
+    }
+
+    @Test
+    void newtonSolvesAPositiveDefiniteQuadraticInOneStep() {
+        TestFunction q = TestFunction.quadratic(3, 1, 1, 2, 1, -1);
+        Trajectory.Point one = run("newton", q, new double[] {5, -7}, 1).get(1);
+        double[] min = q.minima().getFirst();
+        assertEquals(min[0], one.x(), 1e-12);
+        assertEquals(min[1], one.y(), 1e-12);
+    }
+
+    @Test
+    void plainNewtonIsDrawnToTheSaddleWhileSaddleFreeNewtonEscapes() {
+        Trajectory.Point plain = run("newton", TestFunction.saddle(), new double[] {1, 0.01}, 3).getLast();
+        assertEquals(0, plain.x(), 1e-15);
+        assertEquals(0, plain.y(), 1e-15);
+        List<Trajectory.Point> free = run("saddle-free-newton", TestFunction.saddle(), new double[] {1, 0.01}, 6);
+        assertEquals(0, free.getLast().x(), 1e-15);
+        assertEquals(0.01 * 64, Math.abs(free.getLast().y()), 1e-12, "y doubles each step: negative curvature repels");
+        assertTrue(free.getLast().f() < -0.4);
+    }
+
+    @Test
+    void dampedNewtonAndNewtonCgMinimizeRosenbrock() {
+        for (String method : new String[] {"damped-newton", "newton-cg"}) {
+            Trajectory.Point end = run(method, TestFunction.rosenbrock(), new double[] {-1.2, 1}, 100).getLast();
+            assertEquals(1, end.x(), 1e-8, method);
+            assertEquals(1, end.y(), 1e-8, method);
+        }
+    }
+
+    @Test
+    void oneNewtonStepSolvesLeastSquaresOverSeveralParameterTensors() {
+        SplittableRandom rng = new SplittableRandom(4);
+        Tensor x = Tensor.randn(rng, DType.FLOAT64, 20, 3);
+        Tensor y = Tensor.randn(rng, DType.FLOAT64, 20, 2);
+        Tensor w = Tensor.param(NdArray.zeros(DType.FLOAT64, 3, 2));
+        Tensor b = Tensor.param(NdArray.zeros(DType.FLOAT64, 2));
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        params.put("w", w);
+        params.put("b", b);
+        Objective mse = () -> x.matmul(w).add(b).sub(y).pow(2).mean();
+        Newton newton = new Newton(params, Newton.Variant.PLAIN, 1, 0, 100);
+        Closure c = Objective.closure(params, mse);
+        newton.step(c);
+        c.evaluate();
+        double[] gw = w.grad().value().toDoubleArray();
+        double[] gb = b.grad().value().toDoubleArray();
+        assertArrayEquals(new double[6], gw, 1e-12);
+        assertArrayEquals(new double[2], gb, 1e-12);
+    }
+
+    @Test
+    void refusesModelsTooLargeForADenseHessian() {
+        Map<String, Tensor> big = Map.of("w", Tensor.param(NdArray.zeros(DType.FLOAT32, 100, 100)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Optimizers.create("newton", Hyperparameters.of("max_parameters", "5000"), big));
+        assertTrue(e.getMessage().contains("10000×10000 Hessian, above the limit of 5000"), e.getMessage());
+        Minimizer plainClosure = Optimizers.create("newton", Hyperparameters.of(), Map.of("p",
+                Tensor.param(NdArray.zeros(DType.FLOAT64, 2))));
+        assertThrows(IllegalArgumentException.class, () -> plainClosure.step(() -> 0));
+    }
+
+    @Test
+    void denseLinearAlgebraIsCorrect() {
+        int n = 7;
+        SplittableRandom rng = new SplittableRandom(9);
+        double[] m = NdArray.randn(rng, DType.FLOAT64, n, n).toDoubleArray();
+        double[] a = new double[n * n]; // symmetric, indefinite
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                a[i * n + j] = m[i * n + j] + m[j * n + i];
+            }
+        }
+        double[] b = NdArray.randn(rng, DType.FLOAT64, n).toDoubleArray();
+        double[] x = Dense.solve(a, n, b);
+        assertArrayEquals(b, multiply(a, n, x), 1e-10);
+        assertNull(Dense.cholesky(a, n), "an indefinite matrix has no Cholesky factor");
+
+        Dense.Eigen e = Dense.symmetricEigen(a, n);
+        for (int k = 0; k < n; k++) {
+            double[] v = new double[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = e.vectors()[i * n + k];
+            }
+            double[] av = multiply(a, n, v);
+            for (int i = 0; i < n; i++) {
+                assertEquals(e.values()[k] * v[i], av[i], 1e-10, "A v = λ v for eigenpair " + k);
+            }
+            assertEquals(1, FlatParameters.dot(v, v), 1e-12);
+        }
+
+        double[] spd = new double[n * n]; // MᵀM + I
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                for (int k = 0; k < n; k++) {
+                    spd[i * n + j] += m[k * n + i] * m[k * n + j];
+                }
+            }
+            spd[i * n + i] += 1;
+        }
+        double[] l = Dense.cholesky(spd, n);
+        assertArrayEquals(b, multiply(spd, n, Dense.solveCholesky(l, n, b)), 1e-10);
+        assertThrows(ArithmeticException.class, () -> Dense.solve(new double[] {1, 2, 2, 4}, 2, new double[] {1, 1}));
+    }
+
+    static double[] multiply(double[] a, int n, double[] x) {
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                out[i] += a[i * n + j] * x[j];
+            }
+        }
+        return out;
+    }
+}
