@@ -31,7 +31,8 @@ final class TrajectoryCommand implements Callable<Integer> {
 
     @Option(names = "--optimizer", required = true, description = "gd, sgd, momentum, nesterov, nesterov-lookahead, "
             + "adam, amsgrad, adamw, adagrad, rmsprop, adadelta, cg, bfgs, lbfgs, newton, damped-newton, "
-            + "saddle-free-newton, newton-cg (repeatable); for the last seven each row is one iteration.")
+            + "saddle-free-newton, newton-cg, coordinate-descent (repeatable); for the last eight each row is one "
+            + "iteration.")
     List<String> optimizers;
 
     @Option(names = "--function", description = "ellipse, quadratic, rosenbrock, beale, himmelblau, saddle, booth "
@@ -85,6 +86,8 @@ final class TrajectoryCommand implements Callable<Integer> {
     @Option(names = "--history", description = "L-BFGS: pairs kept") Integer history;
     @Option(names = "--line-search", description = "armijo, strong-wolfe or exact") String lineSearch;
     @Option(names = "--damping", description = "Newton: λ in H + λI (saddle-free: the eigenvalue floor)") Double damping;
+    @Option(names = "--order", description = "coordinate-descent: cyclic or random") String order;
+    @Option(names = "--seed", description = "coordinate-descent: seed of the random order") Long seed;
 
     @Override
     public Integer call() throws Exception {
@@ -157,6 +160,8 @@ final class TrajectoryCommand implements Callable<Integer> {
         put(h, "history", history);
         put(h, "line_search", lineSearch);
         put(h, "damping", damping);
+        put(h, "order", order);
+        put(h, "seed", seed);
         return h;
     }
 

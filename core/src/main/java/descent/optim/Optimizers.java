@@ -30,7 +30,7 @@ public final class Optimizers {
 
     /** The names {@link #create} accepts. */
     public static final List<String> NAMES = List.of("gd", "sgd", "momentum", "nesterov", "nesterov-lookahead", "adam",
-            "amsgrad", "adamw", "adagrad", "rmsprop", "adadelta", "cg", "bfgs", "lbfgs", "newton", "damped-newton", "saddle-free-newton", "newton-cg");
+            "amsgrad", "adamw", "adagrad", "rmsprop", "adadelta", "cg", "bfgs", "lbfgs", "newton", "damped-newton", "saddle-free-newton", "newton-cg", "coordinate-descent");
 
     private Optimizers() {}
 
@@ -52,7 +52,7 @@ public final class Optimizers {
                 h.requireAllUsed(name);
                 return m;
             }
-            case "cg", "bfgs", "lbfgs", "newton-cg" -> {
+            case "cg", "bfgs", "lbfgs", "newton-cg", "coordinate-descent" -> {
                 Minimizer m = fullBatch(n, h, params);
                 h.requireAllUsed(name);
                 return m;
@@ -138,7 +138,7 @@ public final class Optimizers {
      * line_search armijo|strong-wolfe|exact.
      */
     private static Minimizer fullBatch(String name, Hyperparameters h, Map<String, Tensor> params) {
-        String search = h.text("line_search", "strong-wolfe");
+        String search = h.text("line_search", name.equals("coordinate-descent") ? "exact" : "strong-wolfe");
         LineSearch ls = switch (search) {
             case "armijo" -> LineSearch.armijo();
             case "strong-wolfe" -> name.equals("cg") ? LineSearch.strongWolfe(1e-4, 0.1, 40) : LineSearch.strongWolfe();
@@ -150,6 +150,11 @@ public final class Optimizers {
                     (int) h.number("restart", 0), h.flag("powell", true), ls);
             case "bfgs" -> new Bfgs(params, ls);
             case "newton-cg" -> new NewtonCg(params, (int) h.number("max_inner", 200), ls);
+            case "coordinate-descent" -> CoordinateDescent.coordinates(params, switch (h.text("order", "cyclic")) {
+                case "cyclic" -> false;
+                case "random" -> true;
+                default -> throw new IllegalArgumentException("order must be cyclic or random");
+            }, (long) h.number("seed", 0), ls);
             default -> new Lbfgs(params, (int) h.number("history", 10), ls);
         };
     }

@@ -1,0 +1,81 @@
+package descent.optim;
+
+import descent.autograd.Tensor;
+import descent.kernels.BinaryOp;
+import descent.kernels.UnaryOp;
+import descent.tensor.DType;
+import descent.tensor.NdArray;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * The notes' sparse-coding problem, min over H, W of λ‖H‖₁ + ‖X − HW‖²_F, solved by block
+ * coordinate descent alternating between its two blocks, each minimized with the other fixed:
+ * W by least squares, W = (HᵀH + εI)⁻¹HᵀX; H by proximal gradient steps (ISTA: a gradient step
+ * on the squared error, then soft-thresholding by ηλ), since ‖H‖₁ is not differentiable.
+ */
+public final class SparseCoding {
+
+    /** The codes H [m, k], the dictionary W [k, n] and the objective after each sweep (entry 0: at the start). */
+    public record Result(NdArray codes, NdArray dictionary, List<Double> objective) {}
+
+    private SparseCoding() {}
+
+    public static Result solve(NdArray x, int atoms, double lambda, int sweeps, int istaSteps, RandomGenerator rng) {
+        int m = x.dim(0);
+        Tensor h = Tensor.param(NdArray.randn(rng, DType.FLOAT64, m, atoms).mul(0.1));
+        Tensor w = Tensor.param(NdArray.randn(rng, DType.FLOAT64, atoms, x.dim(1)));
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        params.put("H", h);
+        params.put("W", w);
+        Objective objective = () -> h.abs().sum().mul(lambda).add(Tensor.of(x).sub(h.matmul(w)).pow(2).sum());
+        Map<String, CoordinateDescent.BlockUpdate> updates = Map.of(
+                "W", block -> w.assign(leastSquares(h.value(), x)),
+                "H", block -> h.assign(ista(h.value(), w.value(), x, lambda, istaSteps)));
+        CoordinateDescent cd = CoordinateDescent.blocks(params, Map.of("H", List.of("H"), "W", List.of("W")), updates,
+                false, 0, LineSearch.armijo());
+        Closure closure = Objective.closure(params, objective);
+        List<Double> history = new ArrayList<>();
+        history.add(objective.loss().item());
+        for (int s = 0; s < sweeps; s++) {
+            cd.step(closure); // H
+            cd.step(closure); // W
+            history.add(objective.loss().item());
+        }
+        return new Result(h.value(), w.value(), history);
+    }
+
+    /** argmin_W ‖X − HW‖² = (HᵀH + εI)⁻¹HᵀX, with a tiny ε in case a code column is all zero. */
+    static NdArray leastSquares(NdArray h, NdArray x) {
+        int k = h.dim(1);
+        NdArray hth = h.transpose(0, 1).matmul(h).add(NdArray.eye(DType.FLOAT64, k).mul(1e-10));
+        double[] l = Dense.cholesky(hth.toDoubleArray(), k);
+        NdArray htx = h.transpose(0, 1).matmul(x);
+        int n = x.dim(1);
+        double[] out = new double[k * n];
+        for (int j = 0; j < n; j++) {
+            double[] col = htx.select(1, j).toDoubleArray();
+            double[] sol = Dense.solveCholesky(l, k, col);
+            for (int i = 0; i < k; i++) {
+                out[i * n + j] = sol[i];
+            }
+        }
+        return NdArray.of(out, k, n);
+    }
+
+    /** ISTA on H: step 1/L with L = 2‖W‖²_F ≥ 2λmax(WWᵀ), the gradient's Lipschitz constant. */
+    static NdArray ista(NdArray h, NdArray w, NdArray x, double lambda, int steps) {
+        double lipschitz = 2 * w.mul(w).sum(false).item();
+        double eta = 1 / lipschitz;
+        NdArray wt = w.transpose(0, 1);
+        for (int i = 0; i < steps; i++) {
+            NdArray grad = h.matmul(w).sub(x).matmul(wt).mul(2);
+            NdArray z = h.sub(grad.mul(eta));
+            h = z.map(UnaryOp.ABS).add(-eta * lambda).zip(BinaryOp.MAX, 0).mul(z.map(UnaryOp.SIGN));
+        }
+        return h;
+    }
+}
