@@ -1,12 +1,9 @@
 package descent.optim;
 
 import descent.autograd.Tensor;
-import descent.tensor.DType;
 import descent.tensor.NdArray;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,8 +16,6 @@ public final class LookaheadNesterov implements Minimizer {
 
     /** The velocity u of one parameter. */
     public record Velocity(NdArray u) {}
-
-    private static final String STEPS = "#steps";
 
     private final Map<String, Tensor> params;
     private final Schedule lr;
@@ -74,35 +69,15 @@ public final class LookaheadNesterov implements Minimizer {
 
     @Override
     public Map<String, NdArray> stateDict() {
-        Map<String, NdArray> out = new LinkedHashMap<>();
-        out.put(STEPS, NdArray.scalar(DType.FLOAT64, steps));
-        states.forEach((name, s) -> StateCodec.encode(name + "/", s, out));
-        return out;
+        return StateCodec.encodeByParameter(steps, states);
     }
 
     @Override
     public void loadStateDict(Map<String, NdArray> state) {
-        List<String> problems = new ArrayList<>();
-        Map<String, Velocity> loaded = new LinkedHashMap<>();
-        params.forEach((name, p) -> {
-            if (state.containsKey(name + "/u")) {
-                loaded.put(name, (Velocity) StateCodec.decode(name + "/",
-                        new Velocity(NdArray.zeros(p.dtype(), p.shape())), state, problems));
-            }
-        });
-        for (String key : state.keySet()) {
-            if (!key.equals(STEPS) && !(key.endsWith("/u") && params.containsKey(key.substring(0, key.length() - 2)))) {
-                problems.add("unexpected " + key);
-            }
-        }
-        if (!state.containsKey(STEPS)) {
-            problems.add("missing " + STEPS);
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("optimizer state does not fit:\n  " + String.join("\n  ", problems));
-        }
+        StateCodec.ByParameter loaded = StateCodec.decodeByParameter(state, params,
+                name -> new Velocity(NdArray.zeros(params.get(name).dtype(), params.get(name).shape())));
         states.clear();
-        states.putAll(loaded);
-        steps = (long) state.get(STEPS).item();
+        loaded.states().forEach((name, v) -> states.put(name, (Velocity) v));
+        steps = loaded.steps();
     }
 }

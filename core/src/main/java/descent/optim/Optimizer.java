@@ -3,7 +3,6 @@ package descent.optim;
 import descent.autograd.Tensor;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +26,6 @@ public final class Optimizer implements Minimizer {
             params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
         }
     }
-
-    private static final String STEPS = "#steps";
 
     private final List<Group> groups;
     private final Map<String, Tensor> params = new LinkedHashMap<>();
@@ -146,10 +143,7 @@ public final class Optimizer implements Minimizer {
     /** Every parameter's state under {@code name/component}, and the step count. */
     @Override
     public Map<String, NdArray> stateDict() {
-        Map<String, NdArray> out = new LinkedHashMap<>();
-        out.put(STEPS, NdArray.scalar(DType.FLOAT64, steps));
-        states.forEach((name, s) -> StateCodec.encode(name + "/", s, out));
-        return out;
+        return StateCodec.encodeByParameter(steps, states);
     }
 
     /**
@@ -159,28 +153,10 @@ public final class Optimizer implements Minimizer {
      */
     @Override
     public void loadStateDict(Map<String, NdArray> state) {
-        List<String> problems = new ArrayList<>();
-        Map<String, Record> loaded = new LinkedHashMap<>();
-        for (String key : state.keySet()) {
-            int slash = key.indexOf('/');
-            if (!key.equals(STEPS) && (slash < 0 || !params.containsKey(key.substring(0, slash)))) {
-                problems.add("unexpected " + key + " (no such parameter)");
-            }
-        }
-        params.forEach((name, p) -> {
-            boolean has = state.keySet().stream().anyMatch(k -> k.startsWith(name + "/"));
-            if (has) {
-                loaded.put(name, StateCodec.decode(name + "/", rules.get(name).init(p.value()), state, problems));
-            }
-        });
-        if (!state.containsKey(STEPS)) {
-            problems.add("missing " + STEPS);
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("optimizer state does not fit:\n  " + String.join("\n  ", problems));
-        }
+        StateCodec.ByParameter loaded = StateCodec.decodeByParameter(state, params,
+                name -> (Record) rules.get(name).init(params.get(name).value()));
         states.clear();
-        states.putAll(loaded);
-        steps = (long) state.get(STEPS).item();
+        states.putAll(loaded.states());
+        steps = loaded.steps();
     }
 }

@@ -97,6 +97,48 @@ final class StateCodec {
         }
     }
 
+    /** The step count under {@code #steps} and each parameter's state under {@code name/component}. */
+    static Map<String, NdArray> encodeByParameter(long steps, Map<String, ? extends Record> states) {
+        Map<String, NdArray> out = new java.util.LinkedHashMap<>();
+        out.put(STEPS, NdArray.scalar(DType.FLOAT64, steps));
+        states.forEach((name, s) -> encode(name + "/", s, out));
+        return out;
+    }
+
+    /** Per-parameter states read back by {@link #decodeByParameter}, and the step count. */
+    record ByParameter(long steps, Map<String, Record> states) {}
+
+    /**
+     * Reads what {@link #encodeByParameter} wrote. Every key must be the step count or belong to
+     * a parameter in {@code params}; a parameter with no keys had no state yet. Each state is
+     * rebuilt on the template its parameter's rule gives, and every problem is reported at once.
+     */
+    static ByParameter decodeByParameter(Map<String, NdArray> state, Map<String, ?> params,
+                                         java.util.function.Function<String, Record> template) {
+        List<String> problems = new ArrayList<>();
+        for (String key : state.keySet()) {
+            int slash = key.indexOf('/');
+            if (!key.equals(STEPS) && (slash < 0 || !params.containsKey(key.substring(0, slash)))) {
+                problems.add("unexpected " + key + " (no such parameter)");
+            }
+        }
+        Map<String, Record> states = new java.util.LinkedHashMap<>();
+        for (String name : params.keySet()) {
+            if (state.keySet().stream().anyMatch(k -> k.startsWith(name + "/"))) {
+                states.put(name, decode(name + "/", template.apply(name), state, problems));
+            }
+        }
+        if (!state.containsKey(STEPS)) {
+            problems.add("missing " + STEPS);
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("optimizer state does not fit:\n  " + String.join("\n  ", problems));
+        }
+        return new ByParameter((long) state.get(STEPS).item(), states);
+    }
+
+    private static final String STEPS = "#steps";
+
     private static Object get(RecordComponent c, Record r) {
         try {
             var accessor = c.getAccessor();
