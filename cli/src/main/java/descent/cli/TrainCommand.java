@@ -80,7 +80,7 @@ final class TrainCommand implements Callable<Integer> {
                 p.zeroGrad();
             }
             loss.backward();
-            try (var scope = GradMode.noGrad()) {
+            try (var _ = GradMode.noGrad()) {
                 for (int i = 0; i < params.size(); i++) {
                     Tensor p = params.get(i);
                     params.set(i, Tensor.param(p.value().sub(p.grad().value().mul(lr))));

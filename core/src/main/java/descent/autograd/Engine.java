@@ -41,7 +41,7 @@ final class Engine {
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(root, seed);
-        try (var scope = createGraph ? GradMode.enableGrad() : GradMode.noGrad()) {
+        try (var _ = createGraph ? GradMode.enableGrad() : GradMode.noGrad()) {
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor node = order.get(i);
                 Tensor g = grads.get(node);

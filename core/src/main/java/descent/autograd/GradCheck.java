@@ -44,24 +44,48 @@ public final class GradCheck {
         }
         List<Tensor> analytic = Autograd.grad(loss.apply(params), params, false);
 
+        List<String> names = new ArrayList<>();
+        List<double[]> values = new ArrayList<>();
+        List<double[]> grads = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            names.add("input " + i);
+            values.add(inputs.get(i).toDoubleArray());
+            grads.add(analytic.get(i).value().toDoubleArray());
+        }
+        return compare(names, values, grads, (i, x) -> lossAt(loss, inputs, i, x), eps, atol, rtol);
+    }
+
+    /** The loss with value {@code index} replaced by {@code x}. */
+    @FunctionalInterface
+    public interface PerturbedLoss {
+        double at(int index, double[] x);
+    }
+
+    /**
+     * The shared core of every check: moves each element of each value by ±ε, takes the central
+     * difference of {@code loss}, and compares it with the analytic derivative:
+     * |a − n| ≤ atol + rtol·|n|. The arrays in {@code values} are restored before returning.
+     */
+    public static Result compare(List<String> names, List<double[]> values, List<double[]> analytic,
+                                 PerturbedLoss loss, double eps, double atol, double rtol) {
         double worst = 0;
         String where = "nowhere";
         boolean passed = true;
-        for (int i = 0; i < inputs.size(); i++) {
-            double[] x = inputs.get(i).toDoubleArray();
-            double[] a = analytic.get(i).value().toDoubleArray();
+        for (int i = 0; i < values.size(); i++) {
+            double[] x = values.get(i);
+            double[] a = analytic.get(i);
             for (int j = 0; j < x.length; j++) {
                 double saved = x[j];
                 x[j] = saved + eps;
-                double plus = lossAt(loss, inputs, i, x);
+                double plus = loss.at(i, x);
                 x[j] = saved - eps;
-                double minus = lossAt(loss, inputs, i, x);
+                double minus = loss.at(i, x);
                 x[j] = saved;
                 double numeric = (plus - minus) / (2 * eps);
                 double err = Math.abs(a[j] - numeric);
                 if (Double.isNaN(err) || err > worst) {
                     worst = err;
-                    where = "input " + i + " element " + j + " (analytic " + a[j] + ", numeric " + numeric + ")";
+                    where = names.get(i) + " element " + j + " (analytic " + a[j] + ", numeric " + numeric + ")";
                 }
                 passed &= err <= atol + rtol * Math.abs(numeric); // false for NaN
             }

@@ -14,7 +14,7 @@ public final class GradMode {
         return ENABLED.get();
     }
 
-    /** A scope in which nothing is recorded: {@code try (var scope = GradMode.noGrad()) { ... }}. */
+    /** A scope in which nothing is recorded: {@code try (var _ = GradMode.noGrad()) { ... }}. */
     public static Scope noGrad() {
         return set(false);
     }

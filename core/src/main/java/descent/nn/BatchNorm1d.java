@@ -126,7 +126,7 @@ public final class BatchNorm1d extends Module {
     }
 
     private void updateRunningStatistics(NdArray batchMean, NdArray batchVar, int count) {
-        try (var scope = GradMode.noGrad()) {
+        try (var _ = GradMode.noGrad()) {
             double seen = batchesTracked.value().item() + 1;
             batchesTracked.assign(NdArray.scalar(DType.FLOAT64, seen));
             double w = momentum.weight(seen);

@@ -5,7 +5,9 @@ import descent.autograd.GradMode;
 import descent.autograd.Tensor;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
@@ -27,7 +29,7 @@ public final class ModuleGradCheck {
             throw new IllegalArgumentException("gradient checks need a float64 module and input");
         }
         NdArray weights;
-        try (var scope = GradMode.noGrad()) {
+        try (var _ = GradMode.noGrad()) {
             weights = NdArray.randn(new SplittableRandom(17), DType.FLOAT64, module.forward(Tensor.of(input), mode.get()).shape());
         }
         Map<String, Tensor> targets = new LinkedHashMap<>();
@@ -38,40 +40,26 @@ public final class ModuleGradCheck {
         module.zeroGrad();
         module.forward(x, mode.get()).mul(Tensor.of(weights)).sum().backward();
 
-        double worst = 0;
-        String where = "nowhere";
-        boolean passed = true;
-        for (Map.Entry<String, Tensor> e : targets.entrySet()) {
-            Tensor t = e.getValue();
-            NdArray saved = t.value();
-            double[] a = t.grad() == null ? new double[t.size()] : t.grad().value().toDoubleArray();
-            double[] v = saved.toDoubleArray();
-            for (int j = 0; j < v.length; j++) {
-                double at = v[j];
-                v[j] = at + eps;
-                double plus = loss(module, t, x, v, weights, mode);
-                v[j] = at - eps;
-                double minus = loss(module, t, x, v, weights, mode);
-                v[j] = at;
-                double numeric = (plus - minus) / (2 * eps);
-                double err = Math.abs(a[j] - numeric);
-                if (Double.isNaN(err) || err > worst) {
-                    worst = err;
-                    where = e.getKey() + " element " + j + " (analytic " + a[j] + ", numeric " + numeric + ")";
-                }
-                passed &= err <= atol + rtol * Math.abs(numeric);
+        List<String> names = new ArrayList<>(targets.keySet());
+        List<Tensor> tensors = new ArrayList<>(targets.values());
+        List<NdArray> saved = new ArrayList<>();
+        List<double[]> values = new ArrayList<>();
+        List<double[]> analytic = new ArrayList<>();
+        for (Tensor t : tensors) {
+            saved.add(t.value());
+            values.add(t.value().toDoubleArray());
+            analytic.add(t.grad() == null ? new double[t.size()] : t.grad().value().toDoubleArray());
+        }
+        GradCheck.Result result = GradCheck.compare(names, values, analytic, (k, v) -> {
+            Tensor target = tensors.get(k);
+            target.assign(NdArray.of(v, target.shape()));
+            try (var _ = GradMode.noGrad()) {
+                return module.forward(x, mode.get()).mul(Tensor.of(weights)).sum().item();
+            } finally {
+                target.assign(saved.get(k)); // only one tensor is ever off its value
             }
-            t.assign(saved);
-        }
+        }, eps, atol, rtol);
         module.zeroGrad();
-        return new GradCheck.Result(passed, worst, where);
-    }
-
-    private static double loss(Module module, Tensor target, Tensor x, double[] value, NdArray weights,
-                               Supplier<Mode> mode) {
-        target.assign(NdArray.of(value, target.shape()));
-        try (var scope = GradMode.noGrad()) {
-            return module.forward(x, mode.get()).mul(Tensor.of(weights)).sum().item();
-        }
+        return result;
     }
 }

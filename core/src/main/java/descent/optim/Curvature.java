@@ -4,7 +4,6 @@ import descent.autograd.Autograd;
 import descent.autograd.Tensor;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Second derivatives of an {@link Objective} over parameters seen as one vector, by double backward. */
@@ -22,15 +21,8 @@ final class Curvature {
         return flat.length == 1 ? flat[0] : Tensor.concat(0, flat);
     }
 
-    private static double[] flatten(List<Tensor> parts, int n) {
-        double[] out = new double[n];
-        int at = 0;
-        for (Tensor t : parts) {
-            double[] v = t.value().toDoubleArray();
-            System.arraycopy(v, 0, out, at, v.length);
-            at += v.length;
-        }
-        return out;
+    private static List<NdArray> values(List<Tensor> tensors) {
+        return tensors.stream().map(Tensor::value).toList();
     }
 
     /** The exact Hessian, row-major n×n: one backward pass through the gradient per row. */
@@ -39,7 +31,7 @@ final class Curvature {
         double[] h = new double[n * n];
         for (int i = 0; i < n; i++) {
             List<Tensor> row = Autograd.grad(g.select(0, i), params, false);
-            System.arraycopy(flatten(row, n), 0, h, i * n, n);
+            System.arraycopy(FlatParameters.concat(values(row), n), 0, h, i * n, n);
         }
         // Symmetrize away rounding differences between H[i][j] and H[j][i].
         for (int i = 0; i < n; i++) {
@@ -57,7 +49,6 @@ final class Curvature {
         Tensor g = gradientVector(objective, params);
         DType dtype = g.dtype();
         Tensor dot = g.mul(Tensor.of(NdArray.of(dtype, v, n))).sum();
-        List<Tensor> hv = new ArrayList<>(Autograd.grad(dot, params, false));
-        return flatten(hv, n);
+        return FlatParameters.concat(values(Autograd.grad(dot, params, false)), n);
     }
 }

@@ -29,10 +29,15 @@ final class FlatParameters {
     }
 
     double[] values() {
+        return concat(params.stream().map(Tensor::value).toList(), size);
+    }
+
+    /** The arrays' elements one after another, as float64. */
+    static double[] concat(List<NdArray> arrays, int size) {
         double[] out = new double[size];
         int at = 0;
-        for (Tensor t : params) {
-            double[] v = t.value().toDoubleArray();
+        for (NdArray a : arrays) {
+            double[] v = a.toDoubleArray();
             System.arraycopy(v, 0, out, at, v.length);
             at += v.length;
         }

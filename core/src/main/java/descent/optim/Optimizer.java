@@ -110,7 +110,8 @@ public final class Optimizer implements Minimizer {
         }
         double sumSquares = 0;
         for (NdArray g : grads) {
-            sumSquares += g.astype(DType.FLOAT64).mul(g.astype(DType.FLOAT64)).sum(false).item();
+            NdArray g64 = g.astype(DType.FLOAT64);
+            sumSquares += g64.mul(g64).sum(false).item();
         }
         double norm = Math.sqrt(sumSquares);
         return norm > maxGradNorm ? maxGradNorm / (norm + 1e-6) : 1;

@@ -127,9 +127,7 @@ public final class Optimizers {
             default -> throw new IllegalArgumentException("unknown optimizer '" + name + "' (expected one of "
                     + String.join(", ", NAMES) + ")");
         }
-        @SuppressWarnings("unchecked")
-        Rule<? extends Record>[] rules = chain.toArray(new Rule[0]);
-        return Rule.chain(rules);
+        return Rule.chain(chain);
     }
 
     /**

@@ -35,8 +35,13 @@ public interface Rule<S extends Record> {
 
     /** Applies the rules in order, each to the previous one's output. */
     @SafeVarargs
+    @SuppressWarnings("varargs") // List.of only reads the array
     static Rule<ChainState> chain(Rule<? extends Record>... rules) {
-        List<Rule<? extends Record>> list = List.of(rules);
+        return chain(List.of(rules));
+    }
+
+    static Rule<ChainState> chain(List<Rule<? extends Record>> rules) {
+        List<Rule<? extends Record>> list = List.copyOf(rules);
         return new Rule<>() {
             @Override
             public ChainState init(NdArray param) {

@@ -92,9 +92,9 @@ class AutogradTest {
     @Test
     void noGradAndDetachRecordNothing() {
         Tensor x = Tensor.param(NdArray.of(new double[] {1, 2}, 2));
-        try (var scope = GradMode.noGrad()) {
+        try (var _ = GradMode.noGrad()) {
             assertFalse(x.mul(2).requiresGrad());
-            try (var inner = GradMode.enableGrad()) {
+            try (var _ = GradMode.enableGrad()) {
                 assertTrue(x.mul(2).requiresGrad());
             }
             assertFalse(GradMode.isEnabled());

@@ -158,7 +158,7 @@ class SafeTensorsTest {
     @Test
     void convertsOtherDtypesExactlyOrRefuses() throws IOException {
         ByteBuffer d = ByteBuffer.allocate(2 + 2 + 8 + 1).order(ByteOrder.LITTLE_ENDIAN);
-        d.putShort((short) Float.floatToFloat16(1.5f)).putShort((short) (Float.floatToRawIntBits(-2.25f) >>> 16))
+        d.putShort(Float.floatToFloat16(1.5f)).putShort((short) (Float.floatToRawIntBits(-2.25f) >>> 16))
                 .putLong(1L << 40).put((byte) 1);
         String h = "{\"h\":{\"dtype\":\"F16\",\"shape\":[],\"data_offsets\":[0,2]},"
                 + "\"b\":{\"dtype\":\"BF16\",\"shape\":[1],\"data_offsets\":[2,4]},"

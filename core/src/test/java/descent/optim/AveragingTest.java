@@ -22,7 +22,7 @@ class AveragingTest {
             }
         }
         assertEquals(3, avg.average("p").item(), 1e-15);
-        try (var scope = avg.swapIn()) {
+        try (var _ = avg.swapIn()) {
             assertEquals(3, p.value().item(), 1e-15);
         }
         assertEquals(6, p.value().item());
