@@ -46,16 +46,12 @@ public final class Bfgs extends FullBatchMinimizer {
             }
             d[i] = s;
         }
-        double[] xOld = x;
-        double[] gOld = g;
-        double initial = iterations == 0 ? Math.min(1, 1 / Math.sqrt(FlatParameters.dot(g, g))) : 1;
-        double alpha = moveAlong(closure, d, initial);
-        if (alpha == 0) {
+        Secant step = quasiNewtonMove(closure, d);
+        if (step == null) {
             return loss;
         }
-        iterations++;
-        double[] s = FlatParameters.axpy(-1, xOld, x);
-        double[] y = FlatParameters.axpy(-1, gOld, g);
+        double[] s = step.s();
+        double[] y = step.y();
         double ys = FlatParameters.dot(y, s);
         if (ys > 0) {
             if (!scaled) {

@@ -90,6 +90,24 @@ abstract class FullBatchMinimizer implements Minimizer {
         return alpha;
     }
 
+    /** The change of a quasi-Newton step: s = x' − x and y = g' − g. */
+    record Secant(double[] s, double[] y) {}
+
+    /**
+     * A quasi-Newton iteration's move: along d from α = 1 (from a step of length at most 1 on the
+     * first iteration, when d is the raw gradient scale); the secant pair, or null if it stalled.
+     */
+    final Secant quasiNewtonMove(Closure closure, double[] d) {
+        double[] xOld = x;
+        double[] gOld = g;
+        double initial = iterations == 0 ? Math.min(1, 1 / Math.sqrt(FlatParameters.dot(g, g))) : 1;
+        if (moveAlong(closure, d, initial) == 0) {
+            return null;
+        }
+        iterations++;
+        return new Secant(FlatParameters.axpy(-1, xOld, x), FlatParameters.axpy(-1, gOld, g));
+    }
+
     /** Whether the method can make no further progress (zero gradient or failed search). */
     public boolean stalled() {
         return stalled;

@@ -38,16 +38,12 @@ public final class Lbfgs extends FullBatchMinimizer {
             return loss;
         }
         double[] d = direction();
-        double[] xOld = x;
-        double[] gOld = g;
-        double initial = sHistory.isEmpty() ? Math.min(1, 1 / Math.sqrt(FlatParameters.dot(g, g))) : 1;
-        double alpha = moveAlong(closure, d, initial);
-        if (alpha == 0) {
+        Secant step = quasiNewtonMove(closure, d);
+        if (step == null) {
             return loss;
         }
-        iterations++;
-        double[] s = FlatParameters.axpy(-1, xOld, x);
-        double[] y = FlatParameters.axpy(-1, gOld, g);
+        double[] s = step.s();
+        double[] y = step.y();
         if (FlatParameters.dot(y, s) > 0) {
             sHistory.addLast(s);
             yHistory.addLast(y);
