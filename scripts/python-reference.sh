@@ -23,7 +23,10 @@ if [ ! -f "$cache/ready" ]; then
   find "$root" -path '*/lib*' -name '*.so*' -printf '%h\n' | sort -u | while read -r dir; do /sbin/ldconfig -n "$dir"; done
   touch "$cache/ready"
 fi
-libs="$(find "$root" -path '*/lib*' -name '*.so*' -printf '%h\n' | sort -u | paste -sd: -)"
+# The OpenMP OpenBLAS goes first: torch would otherwise bind libblas.so.3 to the reference BLAS
+# (the alternatives links that pick a BLAS are not made without root), which is ten times slower.
+libs="$(find "$root" -path '*/lib*' -name '*.so*' -printf '%h\n' | sort -u \
+  | awk '/openblas-openmp/ { print; next } { rest = rest $0 "\n" } END { printf "%s", rest }' | paste -sd: -)"
 export PYTHONPATH="$root/usr/lib/python3/dist-packages${PYTHONPATH:+:$PYTHONPATH}"
 export LD_LIBRARY_PATH="$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 exec /usr/bin/python3 "$@"

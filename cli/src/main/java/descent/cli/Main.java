@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./descent}. */
 @Command(name = "descent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Deep learning in pure Java: train networks and see why training works or fails.",
-        subcommands = {TrainCommand.class, TrajectoryCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, TrajectoryCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -22,6 +22,9 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // Bad input gets its message, not a stack trace; bugs keep theirs.
+            if (e instanceof java.io.UncheckedIOException u) {
+                e = u.getCause();
+            }
             if (e instanceof IllegalArgumentException || e instanceof java.io.IOException
                     || e instanceof IllegalStateException) {
                 cmd.getErr().println("descent " + cmd.getCommandName() + ": " + e.getMessage());

@@ -1,112 +1,323 @@
 package descent.cli;
 
-import descent.autograd.GradMode;
-import descent.autograd.Tensor;
-import descent.tensor.DType;
-import descent.tensor.NdArray;
+import descent.data.Augmentation;
+import descent.data.Curriculum;
+import descent.data.DataLoader;
+import descent.data.Dataset;
+import descent.data.Mnist;
+import descent.data.Sampler;
+import descent.data.Samplers;
+import descent.io.AtomicFiles;
+import descent.io.SafeTensors;
+import descent.kernels.Parallel;
+import descent.nn.Classifier;
+import descent.optim.Hyperparameters;
+import descent.optim.Minimizer;
+import descent.optim.Optimizer;
+import descent.optim.Optimizers;
+import descent.optim.Schedule;
+import descent.train.Callback;
+import descent.train.EarlyStopping;
+import descent.train.EpochMetrics;
+import descent.train.Evaluation;
+import descent.train.LossFunction;
+import descent.train.SplitMix64;
+import descent.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The main job. Until the MNIST data pipeline and trainer land, this trains a small MLP on a
- * built-in three-arm spiral data set by full-batch gradient descent, end to end through the
- * library's tensors, GEMM kernels and autodiff, and prints loss and accuracy per epoch.
+ * The main job: trains an MLP classifier on MNIST (or Fashion-MNIST), showing progress, and writes
+ * a run folder with the configuration, per-epoch history, metrics, the model, a checkpoint to
+ * resume from, and an HTML report with plots.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a network. For now: a built-in demo, an MLP on three interleaved spirals "
-                + "(MNIST training comes with the data pipeline).")
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train an MLP on MNIST or Fashion-MNIST and write a run folder (config.json, history.csv, "
+                + "metrics.json, model.safetensors, checkpoint.safetensors, report.html).",
+            "With no options: MLP 784-256-128-10, Adam with a cosine schedule, 12 epochs on MNIST."})
 final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--epochs", description = "Full-batch gradient steps (default: ${DEFAULT-VALUE}).")
-    int epochs = 400;
+    static final String CHECKPOINT = "checkpoint.safetensors";
 
-    @Option(names = "--hidden", split = ",", description = "Hidden layer sizes (default: 64,64).")
-    int[] hidden = {64, 64};
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--lr", description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    double lr = 0.5;
+    @Option(names = "--dataset", description = "mnist or fashion-mnist (default: ${DEFAULT-VALUE}).")
+    String dataset = "mnist";
 
-    @Option(names = "--seed", description = "Random seed for data and weights (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", description = "Folder with the four IDX files (raw or .gz); default: fetched into "
+            + "the user cache.")
+    Path dataDir;
+
+    @Option(names = "--hidden", split = ",", description = "Hidden layer sizes (default: 256,128).")
+    int[] hidden = {256, 128};
+
+    @Option(names = "--activation", description = "relu, leaky-relu[:SLOPE], sigmoid, tanh, gelu, gelu-tanh, softplus, "
+            + "identity (default: ${DEFAULT-VALUE}).")
+    String activation = "relu";
+
+    @Option(names = "--init", description = "Weight initializer: kaiming-normal, xavier-uniform, lecun-normal, "
+            + "normal:STD, constant:V, sparse:K, orthogonal, ... (default: Kaiming normal with the activation's gain).")
+    String init = "default";
+
+    @Option(names = "--optimizer", description = "sgd, momentum, nesterov, adam, amsgrad, adamw, adagrad, rmsprop, "
+            + "adadelta (default: ${DEFAULT-VALUE}). Hyper-parameters by PyTorch's names: --lr, --momentum, --beta1, ...")
+    String optimizer = "adam";
+
+    @CommandLine.Mixin
+    HyperparameterOptions hyper;
+
+    // --schedule (in the mixin) defaults to cosine over the whole run here: "cosine" or "polynomial"
+    // without a length last for every step of training.
+
+    @Option(names = "--batch-size", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    int batchSize = 128;
+
+    @Option(names = "--epochs", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs = 12;
+
+    @Option(names = "--dropout", description = "Dropout probability after each hidden layer (default: 0).")
+    double dropout = 0;
+
+    @Option(names = "--batchnorm", description = "Batch norm after each hidden Linear layer.")
+    boolean batchNorm;
+
+    @Option(names = "--normalize", description = "Input normalization fitted on the training set: global, per-feature "
+            + "or none (default: ${DEFAULT-VALUE}).")
+    String normalization = "global";
+
+    @Option(names = "--augment", arity = "0..1", fallbackValue = Augmentation.DEFAULT_SPEC,
+            description = "Augment training images: shift=PX,rotation=DEG,shear=DEG,scale=S,flip,crop=PAD,"
+                    + "elastic=ALPHA:SIGMA; alone: " + Augmentation.DEFAULT_SPEC + ".")
+    String augment;
+
+    @Option(names = "--early-stopping", paramLabel = "PATIENCE",
+            description = "Stop after PATIENCE epochs without improvement of the validation loss and restore the best weights.")
+    int earlyStopping;
+
+    @Option(names = "--min-delta", description = "Early stopping: the least improvement that counts (default: 0).")
+    double minDelta;
+
+    @Option(names = "--val-split", description = "Fraction of the training set held out for validation (default: 0, "
+            + "or 0.1 with --early-stopping).")
+    Double valSplit;
+
+    @Option(names = "--curriculum", paramLabel = "PACING", description = "Easy examples first (difficulty: distance to "
+            + "the class mean), the pool widening by linear:START:EPOCHS, root:START:EPOCHS or step:START:EVERY.")
+    String curriculum;
+
+    @Option(names = "--clip-grad-norm", description = "Rescale gradients to at most this global norm (default: off).")
+    double clipGradNorm;
+
+    @Option(names = "--limit", description = "Train on only the first N training examples (default: all).")
+    int limit;
+
+    @Option(names = "--seed", description = "Seed of weights, data order, augmentation and dropout (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
-    @Option(names = "--points", description = "Points per spiral arm (default: ${DEFAULT-VALUE}).")
-    int points = 200;
+    @Option(names = "--threads", description = "Compute threads (default: the number of cores).")
+    Integer threads;
+
+    @Option(names = "--out", description = "Run folder (default: runs/DATASET-TIMESTAMP).")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint, "
+            + "with its settings; bit-exact with an uninterrupted run.")
+    Path resume;
 
     @Override
-    public Integer call() {
-        SplittableRandom rng = new SplittableRandom(seed);
-        int classes = 3;
-        int n = points * classes;
-        double[] xy = new double[n * 2];
-        double[] labels = new double[n];
-        for (int c = 0; c < classes; c++) {
-            for (int i = 0; i < points; i++) {
-                double r = (double) i / points;
-                double angle = c * 2 * Math.PI / classes + 4 * r + rng.nextGaussian() * 0.2;
-                int row = c * points + i;
-                xy[2 * row] = r * Math.cos(angle);
-                xy[2 * row + 1] = r * Math.sin(angle);
-                labels[row] = c;
+    public Integer call() throws IOException {
+        RunConfig config;
+        Path dir;
+        if (resume != null) {
+            rejectOptionsBesideResume();
+            dir = resume;
+            config = RunConfig.read(dir.resolve("config.json"));
+            if (!Files.isRegularFile(dir.resolve(CHECKPOINT))) {
+                throw new IOException(dir.resolve(CHECKPOINT) + " does not exist: the run ended before its first epoch");
             }
+        } else {
+            config = fromOptions();
+            dir = out != null ? out : Path.of("runs", config.dataset() + "-"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            Files.createDirectories(dir);
+            AtomicFiles.writeString(dir.resolve("config.json"), config.toJson());
         }
-        Tensor x = Tensor.of(NdArray.of(xy, n, 2).astype(DType.FLOAT32));
-        NdArray y = NdArray.of(labels, n, 1).astype(DType.FLOAT32);
-
-        List<Tensor> params = new ArrayList<>();
-        int fanIn = 2;
-        for (int width : concat(hidden, classes)) {
-            // He initialization: variance 2/fan_in keeps ReLU activations at a constant scale.
-            params.add(Tensor.param(NdArray.randn(rng, DType.FLOAT32, fanIn, width).mul(Math.sqrt(2.0 / fanIn))));
-            params.add(Tensor.param(NdArray.zeros(DType.FLOAT32, width)));
-            fanIn = width;
-        }
-        System.out.printf("Demo: MLP 2-%s-%d on %d spiral points, full-batch gradient descent, lr %.3g%n",
-                joined(hidden), classes, n, lr);
-        long start = System.nanoTime();
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            Tensor logits = x;
-            for (int l = 0; l < params.size(); l += 2) {
-                logits = logits.matmul(params.get(l)).add(params.get(l + 1));
-                if (l + 2 < params.size()) {
-                    logits = logits.relu();
-                }
-            }
-            Tensor loss = logits.logSoftmax(1).gather(1, y).mean().neg();
-            for (Tensor p : params) {
-                p.zeroGrad();
-            }
-            loss.backward();
-            try (var _ = GradMode.noGrad()) {
-                for (int i = 0; i < params.size(); i++) {
-                    Tensor p = params.get(i);
-                    params.set(i, Tensor.param(p.value().sub(p.grad().value().mul(lr))));
-                }
-            }
-            if (epoch == 1 || epoch % Math.max(1, epochs / 10) == 0 || epoch == epochs) {
-                double accuracy = logits.argmax(1, true).value().zip(descent.kernels.BinaryOp.EQ, y)
-                        .sum(false).item() / n;
-                System.out.printf("epoch %4d  loss %.4f  accuracy %5.1f%%%n", epoch, loss.item(), 100 * accuracy);
-            }
-        }
-        System.out.printf("done in %.1f s%n", (System.nanoTime() - start) / 1e9);
-        return 0;
+        return new TrainRun(config, dir, dataDir, resume != null).run();
     }
 
-    private static int[] concat(int[] a, int last) {
-        int[] out = java.util.Arrays.copyOf(a, a.length + 1);
-        out[a.length] = last;
-        return out;
+    private RunConfig fromOptions() {
+        Map<String, String> h = new LinkedHashMap<>(hyper.values());
+        h.putIfAbsent("schedule", "cosine"); // over the whole run; --schedule constant turns it off
+        double vs = valSplit != null ? valSplit : earlyStopping > 0 ? 0.1 : 0;
+        if (earlyStopping > 0 && vs == 0) {
+            throw new IllegalArgumentException("--early-stopping monitors the validation loss: give --val-split > 0");
+        }
+        if (!List.of("global", "per-feature", "none").contains(normalization)) {
+            throw new IllegalArgumentException("--normalize must be global, per-feature or none, got " + normalization);
+        }
+        return new RunConfig(DatasetStore.source(dataset).name(), hidden, activation, init, batchNorm, dropout,
+                normalization, optimizer.toLowerCase(Locale.ROOT), h, batchSize, epochs, augment, earlyStopping, minDelta,
+                vs, curriculum, clipGradNorm, limit, seed, threads != null ? threads : Parallel.threads());
     }
 
-    private static String joined(int[] sizes) {
-        StringBuilder sb = new StringBuilder();
-        for (int s : sizes) {
-            sb.append(sb.isEmpty() ? "" : "-").append(s);
+    private void rejectOptionsBesideResume() {
+        for (CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            if (!o.longestName().equals("--resume") && !o.longestName().equals("--data-dir")) {
+                throw new IllegalArgumentException("--resume continues a run with the settings in its config.json; "
+                        + o.longestName() + " cannot change them (only --data-dir may be given)");
+            }
         }
-        return sb.toString();
+    }
+
+    /** One run: data, model, optimizer and trainer built from a configuration, then trained and reported. */
+    static final class TrainRun {
+        private final RunConfig c;
+        private final Path dir;
+        private final Path dataDir;
+        private final boolean resuming;
+
+        TrainRun(RunConfig config, Path dir, Path dataDir, boolean resuming) {
+            this.c = config;
+            this.dir = dir;
+            this.dataDir = dataDir;
+            this.resuming = resuming;
+        }
+
+        int run() throws IOException {
+            Parallel.setThreads(c.threads());
+            Path data = DatasetStore.locate(DatasetStore.source(c.dataset()), dataDir, System.err);
+            Mnist.Splits splits = Mnist.load(data, c.dataset());
+            Dataset train = c.limit() > 0 ? splits.train().head(c.limit()) : splits.train();
+            Dataset validation = null;
+            if (c.valSplit() > 0) {
+                Dataset.Split s = train.split(c.valSplit(), SplitMix64.derive(c.seed(), "validation split"));
+                train = s.train();
+                validation = s.validation();
+            }
+            Classifier model = c.model(train);
+            Sampler sampler = Samplers.shuffled();
+            Curriculum curriculum = null;
+            if (c.curriculum() != null) {
+                curriculum = new Curriculum(Curriculum.distanceToClassMean(train), Curriculum.Pacing.parse(c.curriculum()));
+                sampler = curriculum;
+            }
+            DataLoader loader = new DataLoader(train, c.batchSize(), false, sampler,
+                    c.augment() == null ? null : Augmentation.parse(c.augment(), train.exampleShape()));
+            long steps = 0;
+            for (int e = 0; e < c.epochs(); e++) {
+                steps += loader.batches(curriculum == null ? train.size() : curriculum.poolSize(e));
+            }
+            long totalSteps = steps;
+            Map<String, String> hv = new LinkedHashMap<>(c.hyperparameters());
+            hv.computeIfPresent("schedule", (k, s) -> withDefaultLength(s, totalSteps));
+            Minimizer m = Optimizers.create(c.optimizer(), new Hyperparameters(hv), model.trainableParameters());
+            if (!(m instanceof Optimizer optimizer)) {
+                throw new IllegalArgumentException("train takes the minibatch optimizers (sgd, momentum, nesterov, adam, "
+                        + "amsgrad, adamw, adagrad, rmsprop, adadelta); " + c.optimizer()
+                        + " needs full-batch closures: try ./descent trajectory");
+            }
+            if (c.clipGradNorm() > 0) {
+                optimizer.clipGradNorm(c.clipGradNorm());
+            }
+            Schedule schedule = Optimizers.schedule(c.optimizer(), new Hyperparameters(hv));
+            Trainer.Setup setup = new Trainer.Setup(model, optimizer, LossFunction.crossEntropy(), loader, validation,
+                    splits.test(), c.epochs(), c.seed(), schedule);
+            List<Callback> callbacks = new ArrayList<>();
+            callbacks.add(new ProgressBar(System.out, c.epochs()));
+            callbacks.add(new HistoryFile(dir.resolve("history.csv")));
+            EarlyStopping stopper = null;
+            if (c.earlyStopping() > 0) {
+                stopper = new EarlyStopping(c.earlyStopping(), c.minDelta());
+                callbacks.add(stopper);
+            }
+            Trainer trainer = new Trainer(setup, callbacks, dir.resolve(CHECKPOINT));
+            trainer.onNote(s -> System.out.println("  " + s));
+            System.out.printf(Locale.ROOT, "%s: %d training, %s%d test examples; %s, %,d parameters; %s, batch %d, "
+                            + "%d threads%n", c.dataset(), train.size(),
+                    validation == null ? "" : validation.size() + " validation, ", splits.test().size(),
+                    describe(c, train), model.parameterCount(), optimizerLabel(c), c.batchSize(), c.threads());
+            if (resuming) {
+                trainer.resume(dir.resolve(CHECKPOINT));
+                System.out.printf("resuming %s after epoch %d (step %d)%n", dir, trainer.epoch(), trainer.step());
+            }
+            trainer.fit();
+            Evaluation test = Evaluation.of(model, splits.test(), LossFunction.crossEntropy(), 1000);
+            SafeTensors.save(dir.resolve("model.safetensors"), model.stateDict(), Map.of("format", "pt",
+                    "descent_config", c.toJson()));
+            RunReport report = new RunReport(c, trainer.history(), test, trainer.stopReason(),
+                    stopper == null ? 0 : stopper.bestEpoch(), model.parameterCount(), model.toString());
+            report.write(dir);
+            System.out.printf(Locale.ROOT, "test accuracy %.2f%%, test loss %.4f%s; run folder %s (open report.html)%n",
+                    100 * test.accuracy(), test.loss(), trainer.stopReason() == null ? "" : " (" + trainer.stopReason() + ")",
+                    dir);
+            return 0;
+        }
+
+        /** A schedule named without its length runs over the whole training: "cosine" becomes cosine:STEPS. */
+        private static String withDefaultLength(String schedule, long totalSteps) {
+            String[] parts = schedule.split("\\+", 2);
+            String head = switch (parts[0]) {
+                case "cosine", "polynomial" -> parts[0] + ":" + totalSteps;
+                default -> parts[0];
+            };
+            return parts.length == 2 ? head + "+" + parts[1] : head;
+        }
+
+        private static String describe(RunConfig c, Dataset train) {
+            StringBuilder sb = new StringBuilder("MLP ").append(train.featureSize());
+            for (int h : c.hidden()) {
+                sb.append('-').append(h);
+            }
+            sb.append('-').append(train.classes()).append(' ').append(c.activation());
+            if (c.batchNorm()) {
+                sb.append(", batch norm");
+            }
+            if (c.dropout() > 0) {
+                sb.append(", dropout ").append(c.dropout());
+            }
+            if (c.augment() != null) {
+                sb.append(", augment ").append(c.augment());
+            }
+            return sb.toString();
+        }
+
+        static String optimizerLabel(RunConfig c) {
+            StringBuilder sb = new StringBuilder(c.optimizer());
+            c.hyperparameters().forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+            return sb.toString();
+        }
+    }
+
+    /** Rewrites history.csv atomically after every epoch, so it is complete up to the last one trained. */
+    static final class HistoryFile implements Callback {
+        private final Path file;
+
+        HistoryFile(Path file) {
+            this.file = file;
+        }
+
+        @Override
+        public void onEpochEnd(Trainer trainer, EpochMetrics metrics) {
+            StringBuilder sb = new StringBuilder(EpochMetrics.CSV_HEADER).append('\n');
+            trainer.history().forEach(m -> sb.append(m.csvRow()).append('\n'));
+            try {
+                AtomicFiles.writeString(file, sb.toString());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
  * are errors), arrays {@code List}s, integers {@code Long}, other numbers {@code Double}, and
  * {@code null} Java null. Nesting is bounded so hostile input cannot exhaust the stack.
  */
-final class Json {
+public final class Json {
 
     /** A syntax error at a character offset of the text. */
     static final class ParseException extends Exception {
@@ -32,6 +32,15 @@ final class Json {
 
     private Json(String text) {
         this.s = text;
+    }
+
+    /** Parses a whole JSON document read from {@code source}; errors name the source and the character. */
+    public static Object read(String text, String source) throws java.io.IOException {
+        try {
+            return parse(text);
+        } catch (ParseException e) {
+            throw new java.io.IOException(source + ": invalid JSON: " + e.getMessage());
+        }
     }
 
     static Object parse(String text) throws ParseException {
@@ -249,8 +258,8 @@ final class Json {
         }
     }
 
-    /** A JSON string literal for s. */
-    static String quote(String s) {
+    /** {@code s} as a JSON string literal. */
+    public static String quote(String s) {
         StringBuilder sb = new StringBuilder("\"");
         for (int k = 0; k < s.length(); k++) {
             char c = s.charAt(k);

@@ -12,6 +12,12 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Rows with stride 1 or 0 (broadcast) run in vector lanes; any other stride, and the tail of a
  * row shorter than a vector, runs the scalar reference. Each loop tests its strides once outside
  * the hot path; the JIT unswitches these loop-invariant tests.
+ *
+ * <p>Results never depend on the JIT: the Vector API's transcendental lanewise ops (exp, log, tanh,
+ * pow) run SVML code once compiled but {@code Math} per lane before, and the two round differently,
+ * so those ops run the scalar reference; and lane sums are added in lane order rather than by
+ * {@code reduceLanes}, whose order is unspecified. Seeded runs are then bit-for-bit reproducible,
+ * and a resumed run (a cold JVM) computes exactly what the uninterrupted one (a warm JVM) did.
  */
 final class VectorKernels implements Kernels {
 
@@ -32,11 +38,35 @@ final class VectorKernels implements Kernels {
         return stride == 0 || stride == 1;
     }
 
+    private static float laneSum(float[] lanes) {
+        float s = 0;
+        for (float v : lanes) {
+            s += v;
+        }
+        return s;
+    }
+
+    private static double laneSum(double[] lanes) {
+        double s = 0;
+        for (double v : lanes) {
+            s += v;
+        }
+        return s;
+    }
+
+    /** Ops whose lanewise form would round differently before and after JIT compilation (see above). */
+    private static boolean transcendental(UnaryOp op) {
+        return switch (op) {
+            case EXP, LOG, SIGMOID, TANH, ERF -> true;
+            case COPY, NEG, SQRT, ABS, SIGN, RELU -> false;
+        };
+    }
+
     // ---- float ----
 
     @Override
     public void unary(UnaryOp op, float[] x, int xOff, int xStride, float[] out, int outOff, int n) {
-        if (xStride != 1 || op == UnaryOp.ERF) { // the Vector API has no erf
+        if (xStride != 1 || transcendental(op)) {
             REF.unary(op, x, xOff, xStride, out, outOff, n);
             return;
         }
@@ -51,22 +81,18 @@ final class VectorKernels implements Kernels {
         return switch (op) {
             case COPY -> v;
             case NEG -> v.neg();
-            case EXP -> v.lanewise(VectorOperators.EXP);
-            case LOG -> v.lanewise(VectorOperators.LOG);
             case SQRT -> v.sqrt();
             case ABS -> v.abs();
             case SIGN -> v.blend(1f, v.compare(VectorOperators.GT, 0f)).blend(-1f, v.compare(VectorOperators.LT, 0f));
             case RELU -> v.max(0f);
-            case SIGMOID -> FloatVector.broadcast(F, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
-            case TANH -> v.lanewise(VectorOperators.TANH);
-            case ERF -> throw new AssertionError("erf has no vector form");
+            case EXP, LOG, SIGMOID, TANH, ERF -> throw new AssertionError(op + " runs the scalar reference");
         };
     }
 
     @Override
     public void binary(BinaryOp op, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
                        float[] out, int outOff, int n) {
-        if (!simd(aStride) || !simd(bStride) || n < F.length()) {
+        if (!simd(aStride) || !simd(bStride) || n < F.length() || op == BinaryOp.POW) {
             REF.binary(op, a, aOff, aStride, b, bOff, bStride, out, outOff, n);
             return;
         }
@@ -87,7 +113,7 @@ final class VectorKernels implements Kernels {
             case SUB -> a.sub(b);
             case MUL -> a.mul(b);
             case DIV -> a.div(b);
-            case POW -> a.pow(b);
+            case POW -> throw new AssertionError("pow runs the scalar reference");
             case MAX -> a.max(b);
             case MIN -> a.min(b);
             case EQ -> truth(a.compare(VectorOperators.EQ, b));
@@ -134,7 +160,7 @@ final class VectorKernels implements Kernels {
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             acc = acc.add(FloatVector.fromArray(F, x, off + i));
         }
-        return acc.reduceLanes(VectorOperators.ADD) + REF.sum(x, off + i, 1, n - i);
+        return laneSum(acc.toArray()) + REF.sum(x, off + i, 1, n - i);
     }
 
     @Override
@@ -162,7 +188,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void unary(UnaryOp op, double[] x, int xOff, int xStride, double[] out, int outOff, int n) {
-        if (xStride != 1 || op == UnaryOp.ERF) {
+        if (xStride != 1 || transcendental(op)) {
             REF.unary(op, x, xOff, xStride, out, outOff, n);
             return;
         }
@@ -177,22 +203,18 @@ final class VectorKernels implements Kernels {
         return switch (op) {
             case COPY -> v;
             case NEG -> v.neg();
-            case EXP -> v.lanewise(VectorOperators.EXP);
-            case LOG -> v.lanewise(VectorOperators.LOG);
             case SQRT -> v.sqrt();
             case ABS -> v.abs();
             case SIGN -> v.blend(1d, v.compare(VectorOperators.GT, 0d)).blend(-1d, v.compare(VectorOperators.LT, 0d));
             case RELU -> v.max(0d);
-            case SIGMOID -> DoubleVector.broadcast(D, 1d).div(v.neg().lanewise(VectorOperators.EXP).add(1d));
-            case TANH -> v.lanewise(VectorOperators.TANH);
-            case ERF -> throw new AssertionError("erf has no vector form");
+            case EXP, LOG, SIGMOID, TANH, ERF -> throw new AssertionError(op + " runs the scalar reference");
         };
     }
 
     @Override
     public void binary(BinaryOp op, double[] a, int aOff, int aStride, double[] b, int bOff, int bStride,
                        double[] out, int outOff, int n) {
-        if (!simd(aStride) || !simd(bStride) || n < D.length()) {
+        if (!simd(aStride) || !simd(bStride) || n < D.length() || op == BinaryOp.POW) {
             REF.binary(op, a, aOff, aStride, b, bOff, bStride, out, outOff, n);
             return;
         }
@@ -213,7 +235,7 @@ final class VectorKernels implements Kernels {
             case SUB -> a.sub(b);
             case MUL -> a.mul(b);
             case DIV -> a.div(b);
-            case POW -> a.pow(b);
+            case POW -> throw new AssertionError("pow runs the scalar reference");
             case MAX -> a.max(b);
             case MIN -> a.min(b);
             case EQ -> truthD(a.compare(VectorOperators.EQ, b));
@@ -260,7 +282,7 @@ final class VectorKernels implements Kernels {
         for (int bound = D.loopBound(n); i < bound; i += D.length()) {
             acc = acc.add(DoubleVector.fromArray(D, x, off + i));
         }
-        return acc.reduceLanes(VectorOperators.ADD) + REF.sum(x, off + i, 1, n - i);
+        return laneSum(acc.toArray()) + REF.sum(x, off + i, 1, n - i);
     }
 
     @Override

@@ -101,6 +101,13 @@ public final class Mlp extends Module {
         return layers.forward(x, mode);
     }
 
+    @Override
+    protected Tensor forwardObserved(Tensor x, Mode mode, String name, ForwardObserver observer) {
+        Tensor out = layers.forwardObserved(x, mode, childName(name, "layers"), observer);
+        observer.output(name, this, out);
+        return out;
+    }
+
     public Spec spec() {
         return spec;
     }

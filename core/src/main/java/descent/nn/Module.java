@@ -30,6 +30,26 @@ public abstract class Module {
     /** The output for one input batch. */
     public abstract Tensor forward(Tensor input, Mode mode);
 
+    /**
+     * The same output, with every module's output shown to {@code observer} on the way, innermost
+     * first. Containers (Sequential, Mlp) report their children; other modules report themselves.
+     */
+    public final Tensor forward(Tensor input, Mode mode, ForwardObserver observer) {
+        return forwardObserved(input, mode, "", observer);
+    }
+
+    /** Containers override this to run their children observed, under names below {@code name}. */
+    protected Tensor forwardObserved(Tensor input, Mode mode, String name, ForwardObserver observer) {
+        Tensor out = forward(input, mode);
+        observer.output(name, this, out);
+        return out;
+    }
+
+    /** {@code prefix.child}, or {@code child} at the root. */
+    protected static String childName(String prefix, String child) {
+        return prefix.isEmpty() ? child : prefix + "." + child;
+    }
+
     // ---------------------------------------------------------------- registration
 
     /** Registers a trainable parameter, initially requiring gradients. */

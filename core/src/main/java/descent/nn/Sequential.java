@@ -27,6 +27,15 @@ public final class Sequential extends Module {
         return x;
     }
 
+    @Override
+    protected Tensor forwardObserved(Tensor x, Mode mode, String name, ForwardObserver observer) {
+        for (int i = 0; i < layers.size(); i++) {
+            x = layers.get(i).forwardObserved(x, mode, childName(name, Integer.toString(i)), observer);
+        }
+        observer.output(name, this, x);
+        return x;
+    }
+
     public Module get(int index) {
         return layers.get(index);
     }

@@ -38,7 +38,7 @@ public final class Optimizers {
     public static Minimizer create(String name, Hyperparameters h, Map<String, Tensor> params) {
         String n = name.toLowerCase(Locale.ROOT);
         if (n.equals("nesterov-lookahead")) {
-            Schedule lr = schedule(h, 0.01);
+            Schedule lr = schedule(n, h);
             double beta = h.number("momentum", 0.9);
             boolean ema = momentumForm(h);
             h.requireAllUsed(name);
@@ -73,7 +73,6 @@ public final class Optimizers {
         }
         switch (name) {
             case "gd", "sgd", "momentum", "nesterov" -> {
-                double lrDefault = 0.01;
                 double momentum = h.number("momentum", name.equals("momentum") || name.equals("nesterov") ? 0.9 : 0);
                 double dampening = h.number("dampening", 0);
                 boolean nesterov = h.flag("nesterov", name.equals("nesterov"));
@@ -86,7 +85,7 @@ public final class Optimizers {
                 } else if (nesterov) {
                     throw new IllegalArgumentException(name + ": Nesterov momentum needs momentum > 0");
                 }
-                chain.add(Transforms.scaleByLearningRate(schedule(h, lrDefault)));
+                chain.add(Transforms.scaleByLearningRate(schedule(name, h)));
             }
             case "adam", "amsgrad", "adamw" -> {
                 boolean decoupled = name.equals("adamw");
@@ -100,15 +99,12 @@ public final class Optimizers {
                 if (decoupled) {
                     chain.add(Transforms.addDecayedWeights(wd));
                 }
-                chain.add(Transforms.scaleByLearningRate(schedule(h, 1e-3)));
+                chain.add(Transforms.scaleByLearningRate(schedule(name, h)));
             }
             case "adagrad" -> {
-                double lr = h.number("lr", 1e-2);
-                double decay = h.number("lr_decay", 0);
                 chain.add(Transforms.addWeightDecay(h.number("weight_decay", 0)));
                 chain.add(Transforms.scaleByAdagrad(h.number("initial_accumulator_value", 0), h.number("eps", 1e-10)));
-                String s = h.text("schedule", null);
-                chain.add(Transforms.scaleByLearningRate(s != null ? Schedules.parse(s, lr) : Schedules.inverseTime(lr, decay)));
+                chain.add(Transforms.scaleByLearningRate(schedule(name, h)));
             }
             case "rmsprop" -> {
                 chain.add(Transforms.addWeightDecay(h.number("weight_decay", 0)));
@@ -117,12 +113,12 @@ public final class Optimizers {
                 if (momentum > 0) {
                     chain.add(Transforms.trace(momentum, 0, false));
                 }
-                chain.add(Transforms.scaleByLearningRate(schedule(h, 1e-2)));
+                chain.add(Transforms.scaleByLearningRate(schedule(name, h)));
             }
             case "adadelta" -> {
                 chain.add(Transforms.addWeightDecay(h.number("weight_decay", 0)));
                 chain.add(Transforms.scaleByAdadelta(h.number("rho", 0.9), h.number("eps", 1e-6)));
-                chain.add(Transforms.scaleByLearningRate(schedule(h, 1.0)));
+                chain.add(Transforms.scaleByLearningRate(schedule(name, h)));
             }
             default -> throw new IllegalArgumentException("unknown optimizer '" + name + "' (expected one of "
                     + String.join(", ", NAMES) + ")");
@@ -169,5 +165,21 @@ public final class Optimizers {
         double lr = h.number("lr", lrDefault);
         String s = h.text("schedule", null);
         return s == null ? Schedules.constant(lr) : Schedules.parse(s, lr);
+    }
+
+    /**
+     * The learning-rate schedule a rule-based optimizer follows: {@code lr} (or the optimizer's
+     * PyTorch default) under {@code schedule}; AdaGrad without a schedule decays as lr/(1 + t·lr_decay).
+     */
+    public static Schedule schedule(String name, Hyperparameters h) {
+        return switch (name) {
+            case "gd", "sgd", "momentum", "nesterov", "nesterov-lookahead" -> schedule(h, 0.01);
+            case "adam", "amsgrad", "adamw" -> schedule(h, 1e-3);
+            case "adagrad" -> h.text("schedule", null) != null ? schedule(h, 1e-2)
+                    : Schedules.inverseTime(h.number("lr", 1e-2), h.number("lr_decay", 0));
+            case "rmsprop" -> schedule(h, 1e-2);
+            case "adadelta" -> schedule(h, 1.0);
+            default -> throw new IllegalArgumentException(name + " has no learning-rate schedule");
+        };
     }
 }

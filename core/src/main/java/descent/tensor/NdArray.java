@@ -95,6 +95,16 @@ public final class NdArray {
         return new NdArray(DType.FLOAT32, l, data.clone(), null);
     }
 
+    /**
+     * A float32 array over {@code data} itself, without a copy: the caller hands the array over and
+     * must not change it afterwards (data loaders use this for batches they just assembled).
+     */
+    public static NdArray wrap(float[] data, int... shape) {
+        Layout l = Layout.contiguous(shape);
+        checkLength(data.length, l);
+        return new NdArray(DType.FLOAT32, l, data, null);
+    }
+
     /** A float64 array over a copy of the data, in row-major order. */
     public static NdArray of(double[] data, int... shape) {
         Layout l = Layout.contiguous(shape);

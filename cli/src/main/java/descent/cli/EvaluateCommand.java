@@ -1,0 +1,54 @@
+package descent.cli;
+
+import descent.data.Mnist;
+import descent.io.SafeTensors;
+import descent.kernels.Parallel;
+import descent.nn.Classifier;
+import descent.train.Evaluation;
+import descent.train.LossFunction;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Re-evaluates a saved run's model on its data set's test split. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Evaluate a trained model (a run folder written by ./descent train) on the test set.")
+final class EvaluateCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Run folder with config.json and "
+            + "model.safetensors.")
+    Path dir;
+
+    @Option(names = "--data-dir", description = "Folder with the IDX files (default: the user cache).")
+    Path dataDir;
+
+    @Option(names = "--threads", description = "Compute threads (default: the number of cores).")
+    Integer threads;
+
+    @Override
+    public Integer call() throws IOException {
+        if (threads != null) {
+            Parallel.setThreads(threads);
+        }
+        RunConfig c = RunConfig.read(dir.resolve("config.json"));
+        Path data = DatasetStore.locate(DatasetStore.source(c.dataset()), dataDir, System.err);
+        Mnist.Splits splits = Mnist.load(data, c.dataset());
+        int inputs = splits.test().featureSize();
+        int n = c.normalizationLength(inputs);
+        Classifier model = c.model(inputs, splits.test().classes(), new float[n], filled(n));
+        model.loadStateDict(SafeTensors.loadTensors(dir.resolve("model.safetensors")), true);
+        Evaluation e = Evaluation.of(model, splits.test(), LossFunction.crossEntropy(), 1000);
+        System.out.printf(Locale.ROOT, "%s test set: accuracy %.2f%% (%d of %d), loss %.4f%n", c.dataset(),
+                100 * e.accuracy(), Math.round(e.accuracy() * e.examples()), e.examples(), e.loss());
+        return 0;
+    }
+
+    private static float[] filled(int n) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, 1f);
+        return a;
+    }
+}

@@ -1,0 +1,117 @@
+package descent.cli;
+
+import descent.data.Dataset;
+import descent.init.Init;
+import descent.io.Json;
+import descent.nn.Activation;
+import descent.nn.Classifier;
+import descent.nn.Mlp;
+import descent.nn.Standardize;
+import descent.tensor.DType;
+import descent.train.SplitMix64;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every setting of a training run, as written to the run's {@code config.json}: enough to rebuild
+ * the model for {@code evaluate} and the whole run for {@code --resume}.
+ */
+record RunConfig(String dataset, int[] hidden, String activation, String init, boolean batchNorm, double dropout,
+                 String normalization, String optimizer, Map<String, String> hyperparameters, int batchSize,
+                 int epochs, String augment, int earlyStopping, double minDelta, double valSplit, String curriculum,
+                 double clipGradNorm, int limit, long seed, int threads) {
+
+    /** Builds the model for a training set: normalization fitted on it, weights drawn from the seed. */
+    Classifier model(Dataset train) {
+        float[] mean = {0f};
+        float[] std = {1f};
+        if (!normalization.equals("none")) {
+            Dataset.Moments m = train.moments(normalization.equals("per-feature"));
+            mean = m.mean();
+            std = m.std();
+        }
+        return model(train.featureSize(), train.classes(), mean, std);
+    }
+
+    /** The model with placeholder normalization, for loading a saved state dict into. */
+    Classifier model(int inputs, int classes, float[] mean, float[] std) {
+        int[] sizes = new int[hidden.length + 2];
+        sizes[0] = inputs;
+        System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+        sizes[sizes.length - 1] = classes;
+        Activation act = Activation.parse(activation);
+        Mlp.Spec spec = Mlp.Spec.of(sizes).withActivation(act).withBatchNorm(batchNorm).withDropout(dropout);
+        if (!init.equals("default")) {
+            spec = spec.withInit(Init.parse(init, act.gain()));
+        }
+        Mlp body = new Mlp(spec, SplitMix64.derive(seed, "weights"));
+        return new Classifier(new Standardize(mean, std, DType.FLOAT32), body);
+    }
+
+    /** Placeholder statistics of the right length, replaced when the saved state dict is loaded. */
+    int normalizationLength(int inputs) {
+        return normalization.equals("per-feature") ? inputs : 1;
+    }
+
+    String toJson() {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("dataset", Json.quote(dataset));
+        f.put("hidden", Arrays.toString(hidden));
+        f.put("activation", Json.quote(activation));
+        f.put("init", Json.quote(init));
+        f.put("batchnorm", Boolean.toString(batchNorm));
+        f.put("dropout", Double.toString(dropout));
+        f.put("normalization", Json.quote(normalization));
+        f.put("optimizer", Json.quote(optimizer));
+        StringBuilder h = new StringBuilder("{");
+        hyperparameters.forEach((k, v) -> h.append(h.length() > 1 ? ", " : "").append(Json.quote(k)).append(": ")
+                .append(Json.quote(v)));
+        f.put("hyperparameters", h.append('}').toString());
+        f.put("batch_size", Integer.toString(batchSize));
+        f.put("epochs", Integer.toString(epochs));
+        f.put("augment", augment == null ? "null" : Json.quote(augment));
+        f.put("early_stopping", Integer.toString(earlyStopping));
+        f.put("min_delta", Double.toString(minDelta));
+        f.put("val_split", Double.toString(valSplit));
+        f.put("curriculum", curriculum == null ? "null" : Json.quote(curriculum));
+        f.put("clip_grad_norm", Double.toString(clipGradNorm));
+        f.put("limit", Integer.toString(limit));
+        f.put("seed", Long.toString(seed));
+        f.put("threads", Integer.toString(threads));
+        StringBuilder sb = new StringBuilder("{\n");
+        f.forEach((k, v) -> sb.append(sb.length() > 2 ? ",\n" : "").append("  ").append(Json.quote(k)).append(": ").append(v));
+        return sb.append("\n}\n").toString();
+    }
+
+    static RunConfig read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + " does not exist: not a run folder written by ./descent train");
+        }
+        Object parsed = Json.read(Files.readString(file), file.toString());
+        if (!(parsed instanceof Map<?, ?> m)) {
+            throw new IOException(file + ": expected a JSON object");
+        }
+        try {
+            Map<String, String> hyper = new LinkedHashMap<>();
+            ((Map<?, ?>) m.get("hyperparameters")).forEach((k, v) -> hyper.put((String) k, (String) v));
+            int[] hidden = ((List<?>) m.get("hidden")).stream().mapToInt(v -> ((Number) v).intValue()).toArray();
+            return new RunConfig((String) m.get("dataset"), hidden, (String) m.get("activation"), (String) m.get("init"),
+                    (Boolean) m.get("batchnorm"), num(m, "dropout"), (String) m.get("normalization"),
+                    (String) m.get("optimizer"), hyper, (int) num(m, "batch_size"), (int) num(m, "epochs"),
+                    (String) m.get("augment"), (int) num(m, "early_stopping"), num(m, "min_delta"), num(m, "val_split"),
+                    (String) m.get("curriculum"), num(m, "clip_grad_norm"), (int) num(m, "limit"),
+                    ((Number) m.get("seed")).longValue(), (int) num(m, "threads"));
+        } catch (ClassCastException | NullPointerException e) {
+            throw new IOException(file + ": a setting is missing or has the wrong type (" + e.getMessage() + ")");
+        }
+    }
+
+    private static double num(Map<?, ?> m, String key) {
+        return ((Number) m.get(key)).doubleValue();
+    }
+}

@@ -1,0 +1,89 @@
+package descent.train;
+
+import descent.io.SafeTensors;
+import descent.tensor.NdArray;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole state of a training run in one safetensors file, written atomically (temporary file,
+ * then rename), so a crash leaves the previous checkpoint intact. Tensors: {@code model/NAME} (the
+ * model's state dict), {@code optimizer/NAME} (the optimizer's, with its step count) and whatever
+ * callbacks save. Metadata: the format, seed, epoch and step, every generator's state, the reason
+ * training stopped (if it did), the metric history as CSV, and callbacks' text state.
+ */
+public final class Checkpoint {
+
+    static final String FORMAT = "descent-checkpoint-1";
+
+    private Checkpoint() {}
+
+    static void write(Path file, Trainer t) throws IOException {
+        Map<String, NdArray> tensors = new LinkedHashMap<>();
+        t.model().stateDict().forEach((k, v) -> tensors.put("model/" + k, v));
+        t.optimizer().stateDict().forEach((k, v) -> tensors.put("optimizer/" + k, v));
+        Map<String, String> text = new LinkedHashMap<>();
+        text.put("format", FORMAT);
+        text.put("seed", Long.toString(t.setup().seed()));
+        text.put("epoch", Integer.toString(t.epoch()));
+        text.put("step", Long.toString(t.step()));
+        t.generators().forEach((name, g) -> text.put("rng." + name, Long.toUnsignedString(g.state(), 16)));
+        if (t.stopReason() != null) {
+            text.put("stop_reason", t.stopReason());
+        }
+        StringBuilder history = new StringBuilder(EpochMetrics.CSV_HEADER);
+        t.history().forEach(m -> history.append('\n').append(m.csvRow()));
+        text.put("history", history.toString());
+        for (Callback c : t.callbacks()) {
+            c.saveState(tensors, text);
+        }
+        SafeTensors.save(file, tensors, text);
+    }
+
+    static void restore(Path file, Trainer t) throws IOException {
+        SafeTensors.Contents c = SafeTensors.load(file);
+        Map<String, String> text = c.metadata();
+        if (!FORMAT.equals(text.get("format"))) {
+            throw new IOException(file + ": not a Descent checkpoint (format is " + text.get("format") + ", expected "
+                    + FORMAT + ")");
+        }
+        long seed = Long.parseLong(text.get("seed"));
+        if (seed != t.setup().seed()) {
+            throw new IllegalArgumentException(file + " was written by a run with seed " + seed + ", this run has seed "
+                    + t.setup().seed() + "; resuming would not continue that run");
+        }
+        t.model().loadStateDict(prefixed(c.tensors(), "model/"), true);
+        t.optimizer().loadStateDict(prefixed(c.tensors(), "optimizer/"));
+        for (var e : t.generators().entrySet()) {
+            String s = text.get("rng." + e.getKey());
+            if (s == null) {
+                throw new IOException(file + ": no state for the " + e.getKey() + " generator");
+            }
+            e.getValue().setState(Long.parseUnsignedLong(s, 16));
+        }
+        List<EpochMetrics> history = new ArrayList<>();
+        String[] rows = text.getOrDefault("history", EpochMetrics.CSV_HEADER).split("\n");
+        for (int i = 1; i < rows.length; i++) {
+            history.add(EpochMetrics.parseCsv(rows[i]));
+        }
+        for (Callback cb : t.callbacks()) {
+            cb.loadState(c.tensors(), text);
+        }
+        t.restoreProgress(Integer.parseInt(text.get("epoch")), Long.parseLong(text.get("step")), text.get("stop_reason"),
+                history);
+    }
+
+    private static Map<String, NdArray> prefixed(Map<String, NdArray> all, String prefix) {
+        Map<String, NdArray> out = new LinkedHashMap<>();
+        all.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return out;
+    }
+}

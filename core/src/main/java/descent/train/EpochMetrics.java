@@ -1,0 +1,40 @@
+package descent.train;
+
+/**
+ * What one epoch measured. Training loss and accuracy are averages over the epoch's batches as
+ * they were trained (train mode, weights changing); validation and test ones are measured after
+ * the epoch in evaluation mode, NaN where there is no such set.
+ */
+public record EpochMetrics(int epoch, long step, double trainLoss, double trainAccuracy, double validationLoss,
+                           double validationAccuracy, double testLoss, double testAccuracy, double learningRate,
+                           double seconds, double samplesPerSecond) {
+
+    /** The CSV header matching {@link #csvRow()}. */
+    public static final String CSV_HEADER = "epoch,step,train_loss,train_accuracy,val_loss,val_accuracy,test_loss,"
+            + "test_accuracy,learning_rate,seconds,samples_per_second";
+
+    public String csvRow() {
+        return epoch + "," + step + "," + num(trainLoss) + "," + num(trainAccuracy) + "," + num(validationLoss) + ","
+                + num(validationAccuracy) + "," + num(testLoss) + "," + num(testAccuracy) + "," + num(learningRate) + ","
+                + num(seconds) + "," + num(samplesPerSecond);
+    }
+
+    /** Parses a row written by {@link #csvRow()} (a checkpoint stores its history this way). */
+    public static EpochMetrics parseCsv(String row) {
+        String[] f = row.split(",", -1);
+        if (f.length != 11) {
+            throw new IllegalArgumentException("a metrics row has 11 fields, got " + f.length + ": " + row);
+        }
+        double[] v = new double[11];
+        for (int i = 2; i < 11; i++) {
+            v[i] = f[i].isEmpty() ? Double.NaN : Double.parseDouble(f[i]);
+        }
+        return new EpochMetrics(Integer.parseInt(f[0]), Long.parseLong(f[1]), v[2], v[3], v[4], v[5], v[6], v[7], v[8],
+                v[9], v[10]);
+    }
+
+    /** Full precision that round-trips; empty for NaN so spreadsheets see a missing value. */
+    private static String num(double v) {
+        return Double.isNaN(v) ? "" : Double.toString(v);
+    }
+}

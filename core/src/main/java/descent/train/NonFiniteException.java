@@ -1,0 +1,34 @@
+package descent.train;
+
+/**
+ * Training produced NaN or ±Inf. The message says at which step and where the value first
+ * appeared: the output of a layer in the forward pass, the loss, or a parameter's gradient in the
+ * backward pass.
+ */
+public final class NonFiniteException extends IllegalStateException {
+
+    private final long step;
+    private final int epoch;
+    private final String where;
+
+    public NonFiniteException(long step, int epoch, String where) {
+        super("non-finite value at step " + step + " (epoch " + epoch + "): first in " + where);
+        this.step = step;
+        this.epoch = epoch;
+        this.where = where;
+    }
+
+    /** The optimizer step (1-based) whose forward or backward pass produced it. */
+    public long step() {
+        return step;
+    }
+
+    public int epoch() {
+        return epoch;
+    }
+
+    /** A description such as "the output of layers.2 (Linear), forward pass". */
+    public String where() {
+        return where;
+    }
+}
