@@ -24,7 +24,8 @@ final class Engine {
         for (Map.Entry<Tensor, Tensor> e : grads.entrySet()) {
             Tensor t = e.getKey();
             if (t.isLeaf() && t.requiresGrad()) {
-                t.accumulateGrad(createGraph ? e.getValue() : e.getValue().detach());
+                // Leaf gradients are stored contiguous: optimizers read them several times each step.
+                t.accumulateGrad(createGraph ? e.getValue() : Tensor.of(e.getValue().value().contiguous()));
             }
         }
     }

@@ -71,8 +71,29 @@ final class VectorKernels implements Kernels {
             return;
         }
         int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            apply(op, FloatVector.fromArray(F, x, xOff + i)).intoArray(out, outOff + i);
+        int bound = F.loopBound(n);
+        int step = F.length();
+        switch (op) { // one loop per common op, as in binary
+            case RELU -> {
+                for (; i < bound; i += step) {
+                    FloatVector.fromArray(F, x, xOff + i).max(0f).intoArray(out, outOff + i);
+                }
+            }
+            case NEG -> {
+                for (; i < bound; i += step) {
+                    FloatVector.fromArray(F, x, xOff + i).neg().intoArray(out, outOff + i);
+                }
+            }
+            case SQRT -> {
+                for (; i < bound; i += step) {
+                    FloatVector.fromArray(F, x, xOff + i).sqrt().intoArray(out, outOff + i);
+                }
+            }
+            default -> {
+                for (; i < bound; i += step) {
+                    apply(op, FloatVector.fromArray(F, x, xOff + i)).intoArray(out, outOff + i);
+                }
+            }
         }
         REF.unary(op, x, xOff + i, 1, out, outOff + i, n - i);
     }
@@ -99,12 +120,53 @@ final class VectorKernels implements Kernels {
         FloatVector aBroadcast = FloatVector.broadcast(F, a[aOff]);
         FloatVector bBroadcast = FloatVector.broadcast(F, b[bOff]);
         int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            FloatVector va = aStride == 0 ? aBroadcast : FloatVector.fromArray(F, a, aOff + i);
-            FloatVector vb = bStride == 0 ? bBroadcast : FloatVector.fromArray(F, b, bOff + i);
-            apply(op, va, vb).intoArray(out, outOff + i);
+        int bound = F.loopBound(n);
+        int step = F.length();
+        // One loop per arithmetic op: with the op chosen inside the loop, C2 does not intrinsify the
+        // vector operations and every lane op falls back to Java code (about 5x slower).
+        switch (op) {
+            case ADD -> {
+                for (; i < bound; i += step) {
+                    load(a, aOff, aStride, aBroadcast, i).add(load(b, bOff, bStride, bBroadcast, i)).intoArray(out, outOff + i);
+                }
+            }
+            case SUB -> {
+                for (; i < bound; i += step) {
+                    load(a, aOff, aStride, aBroadcast, i).sub(load(b, bOff, bStride, bBroadcast, i)).intoArray(out, outOff + i);
+                }
+            }
+            case MUL -> {
+                for (; i < bound; i += step) {
+                    load(a, aOff, aStride, aBroadcast, i).mul(load(b, bOff, bStride, bBroadcast, i)).intoArray(out, outOff + i);
+                }
+            }
+            case DIV -> {
+                for (; i < bound; i += step) {
+                    load(a, aOff, aStride, aBroadcast, i).div(load(b, bOff, bStride, bBroadcast, i)).intoArray(out, outOff + i);
+                }
+            }
+            case MAX -> {
+                for (; i < bound; i += step) {
+                    load(a, aOff, aStride, aBroadcast, i).max(load(b, bOff, bStride, bBroadcast, i)).intoArray(out, outOff + i);
+                }
+            }
+            case MIN -> {
+                for (; i < bound; i += step) {
+                    load(a, aOff, aStride, aBroadcast, i).min(load(b, bOff, bStride, bBroadcast, i)).intoArray(out, outOff + i);
+                }
+            }
+            default -> {
+                for (; i < bound; i += step) {
+                    apply(op, load(a, aOff, aStride, aBroadcast, i), load(b, bOff, bStride, bBroadcast, i))
+                            .intoArray(out, outOff + i);
+                }
+            }
         }
         REF.binary(op, a, aOff + i * aStride, aStride, b, bOff + i * bStride, bStride, out, outOff + i, n - i);
+    }
+
+    private static FloatVector load(float[] x, int off, int stride, FloatVector broadcast, int i) {
+        return stride == 0 ? broadcast : FloatVector.fromArray(F, x, off + i);
     }
 
     private static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b) {
@@ -193,8 +255,29 @@ final class VectorKernels implements Kernels {
             return;
         }
         int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += D.length()) {
-            apply(op, DoubleVector.fromArray(D, x, xOff + i)).intoArray(out, outOff + i);
+        int bound = D.loopBound(n);
+        int step = D.length();
+        switch (op) { // one loop per common op, as in binary
+            case RELU -> {
+                for (; i < bound; i += step) {
+                    DoubleVector.fromArray(D, x, xOff + i).max(0d).intoArray(out, outOff + i);
+                }
+            }
+            case NEG -> {
+                for (; i < bound; i += step) {
+                    DoubleVector.fromArray(D, x, xOff + i).neg().intoArray(out, outOff + i);
+                }
+            }
+            case SQRT -> {
+                for (; i < bound; i += step) {
+                    DoubleVector.fromArray(D, x, xOff + i).sqrt().intoArray(out, outOff + i);
+                }
+            }
+            default -> {
+                for (; i < bound; i += step) {
+                    apply(op, DoubleVector.fromArray(D, x, xOff + i)).intoArray(out, outOff + i);
+                }
+            }
         }
         REF.unary(op, x, xOff + i, 1, out, outOff + i, n - i);
     }
@@ -221,12 +304,53 @@ final class VectorKernels implements Kernels {
         DoubleVector aBroadcast = DoubleVector.broadcast(D, a[aOff]);
         DoubleVector bBroadcast = DoubleVector.broadcast(D, b[bOff]);
         int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += D.length()) {
-            DoubleVector va = aStride == 0 ? aBroadcast : DoubleVector.fromArray(D, a, aOff + i);
-            DoubleVector vb = bStride == 0 ? bBroadcast : DoubleVector.fromArray(D, b, bOff + i);
-            apply(op, va, vb).intoArray(out, outOff + i);
+        int bound = D.loopBound(n);
+        int step = D.length();
+        // One loop per arithmetic op: with the op chosen inside the loop, C2 does not intrinsify the
+        // vector operations and every lane op falls back to Java code (about 5x slower).
+        switch (op) {
+            case ADD -> {
+                for (; i < bound; i += step) {
+                    load(a, aOff, aStride, aBroadcast, i).add(load(b, bOff, bStride, bBroadcast, i)).intoArray(out, outOff + i);
+                }
+            }
+            case SUB -> {
+                for (; i < bound; i += step) {
+                    load(a, aOff, aStride, aBroadcast, i).sub(load(b, bOff, bStride, bBroadcast, i)).intoArray(out, outOff + i);
+                }
+            }
+            case MUL -> {
+                for (; i < bound; i += step) {
+                    load(a, aOff, aStride, aBroadcast, i).mul(load(b, bOff, bStride, bBroadcast, i)).intoArray(out, outOff + i);
+                }
+            }
+            case DIV -> {
+                for (; i < bound; i += step) {
+                    load(a, aOff, aStride, aBroadcast, i).div(load(b, bOff, bStride, bBroadcast, i)).intoArray(out, outOff + i);
+                }
+            }
+            case MAX -> {
+                for (; i < bound; i += step) {
+                    load(a, aOff, aStride, aBroadcast, i).max(load(b, bOff, bStride, bBroadcast, i)).intoArray(out, outOff + i);
+                }
+            }
+            case MIN -> {
+                for (; i < bound; i += step) {
+                    load(a, aOff, aStride, aBroadcast, i).min(load(b, bOff, bStride, bBroadcast, i)).intoArray(out, outOff + i);
+                }
+            }
+            default -> {
+                for (; i < bound; i += step) {
+                    apply(op, load(a, aOff, aStride, aBroadcast, i), load(b, bOff, bStride, bBroadcast, i))
+                            .intoArray(out, outOff + i);
+                }
+            }
         }
         REF.binary(op, a, aOff + i * aStride, aStride, b, bOff + i * bStride, bStride, out, outOff + i, n - i);
+    }
+
+    private static DoubleVector load(double[] x, int off, int stride, DoubleVector broadcast, int i) {
+        return stride == 0 ? broadcast : DoubleVector.fromArray(D, x, off + i);
     }
 
     private static DoubleVector apply(BinaryOp op, DoubleVector a, DoubleVector b) {

@@ -2,6 +2,7 @@ package descent.optim;
 
 import descent.kernels.BinaryOp;
 import descent.kernels.UnaryOp;
+import descent.tensor.Fused;
 import descent.tensor.NdArray;
 
 /**
@@ -31,7 +32,7 @@ public final class Transforms {
 
     private static Rule<Rule.Stateless> decay(String name, double lambda) {
         requireNonNegative(name, "weight decay", lambda);
-        return stateless(name + "(" + lambda + ")", (u, p) -> lambda == 0 ? u : u.add(p.mul(lambda)));
+        return stateless(name + "(" + lambda + ")", (u, p) -> lambda == 0 ? u : Fused.axpby(1, u, lambda, p));
     }
 
     /** Each element clipped to [−c, c]. */
@@ -81,8 +82,8 @@ public final class Transforms {
 
             @Override
             public Step<Trace> apply(NdArray g, NdArray p, Trace s) {
-                NdArray b = s.count() == 0 ? g : s.buffer().mul(momentum).add(g.mul(1 - dampening));
-                NdArray out = nesterov ? g.add(b.mul(momentum)) : b;
+                NdArray b = s.count() == 0 ? g : Fused.axpby(momentum, s.buffer(), 1 - dampening, g);
+                NdArray out = nesterov ? Fused.axpby(1, g, momentum, b) : b;
                 return new Step<>(out, new Trace(b, s.count() + 1));
             }
 
@@ -110,7 +111,7 @@ public final class Transforms {
 
             @Override
             public Step<Ema> apply(NdArray g, NdArray p, Ema s) {
-                NdArray u = s.average().mul(beta).add(g.mul(1 - beta));
+                NdArray u = Fused.axpby(beta, s.average(), 1 - beta, g);
                 long t = s.count() + 1;
                 return new Step<>(unbias ? u.mul(1 / (1 - Math.pow(beta, t))) : u, new Ema(u, t));
             }
@@ -145,18 +146,12 @@ public final class Transforms {
             @Override
             public Step<AdamMoments> apply(NdArray g, NdArray p, AdamMoments s) {
                 long t = s.count() + 1;
-                NdArray m = s.m().mul(beta1).add(g.mul(1 - beta1));
-                NdArray v = s.v().mul(beta2).add(g.mul(g).mul(1 - beta2));
+                NdArray m = Fused.axpby(beta1, s.m(), 1 - beta1, g);
+                NdArray v = Fused.addcmul(beta2, s.v(), 1 - beta2, g, g);
                 NdArray vMax = amsgrad ? s.vMax().zip(BinaryOp.MAX, v) : null;
-                NdArray root = (amsgrad ? vMax : v).map(UnaryOp.SQRT);
-                NdArray out;
-                if (biasCorrection) {
-                    double c1 = 1 - Math.pow(beta1, t);
-                    double c2 = Math.sqrt(1 - Math.pow(beta2, t));
-                    out = m.mul(1 / c1).div(root.mul(1 / c2).add(eps));
-                } else {
-                    out = m.div(root.add(eps));
-                }
+                double c1 = biasCorrection ? 1 - Math.pow(beta1, t) : 1;
+                double c2 = biasCorrection ? Math.sqrt(1 - Math.pow(beta2, t)) : 1;
+                NdArray out = Fused.ratioToRoot(1 / c1, m, 1 / c2, amsgrad ? vMax : v, eps);
                 return new Step<>(out, new AdamMoments(m, v, vMax, t));
             }
 
@@ -187,10 +182,10 @@ public final class Transforms {
 
             @Override
             public Step<RmsMoments> apply(NdArray g, NdArray p, RmsMoments s) {
-                NdArray v = s.squareAverage().mul(alpha).add(g.mul(g).mul(1 - alpha));
-                NdArray gAvg = centered ? s.gradAverage().mul(alpha).add(g.mul(1 - alpha)) : null;
+                NdArray v = Fused.addcmul(alpha, s.squareAverage(), 1 - alpha, g, g);
+                NdArray gAvg = centered ? Fused.axpby(alpha, s.gradAverage(), 1 - alpha, g) : null;
                 NdArray spread = centered ? v.sub(gAvg.mul(gAvg)) : v;
-                return new Step<>(g.div(spread.map(UnaryOp.SQRT).add(eps)), new RmsMoments(v, gAvg));
+                return new Step<>(Fused.ratioToRoot(1, g, 1, spread, eps), new RmsMoments(v, gAvg));
             }
 
             @Override
@@ -215,8 +210,8 @@ public final class Transforms {
 
             @Override
             public Step<SquareSum> apply(NdArray g, NdArray p, SquareSum s) {
-                NdArray sum = s.sum().add(g.mul(g));
-                return new Step<>(g.div(sum.map(UnaryOp.SQRT).add(eps)), new SquareSum(sum));
+                NdArray sum = Fused.addcmul(1, s.sum(), 1, g, g);
+                return new Step<>(Fused.ratioToRoot(1, g, 1, sum, eps), new SquareSum(sum));
             }
 
             @Override
@@ -245,7 +240,7 @@ public final class Transforms {
 
             @Override
             public Step<AdadeltaAverages> apply(NdArray g, NdArray p, AdadeltaAverages s) {
-                NdArray v = s.squareAverage().mul(rho).add(g.mul(g).mul(1 - rho));
+                NdArray v = Fused.addcmul(rho, s.squareAverage(), 1 - rho, g, g);
                 NdArray std = v.add(eps).map(UnaryOp.SQRT);
                 NdArray delta = s.deltaAverage().add(eps).map(UnaryOp.SQRT).div(std).mul(g);
                 NdArray a = s.deltaAverage().mul(rho).add(delta.mul(delta).mul(1 - rho));

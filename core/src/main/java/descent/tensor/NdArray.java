@@ -316,7 +316,37 @@ public final class NdArray {
 
     /** A contiguous array with the same elements: this one if already contiguous. */
     public NdArray contiguous() {
-        return isContiguous() ? this : map(UnaryOp.COPY);
+        if (isContiguous()) {
+            return this;
+        }
+        return isTransposedMatrix() ? transposedCopy() : map(UnaryOp.COPY);
+    }
+
+    /** A matrix whose columns are contiguous: the transpose view of a row-major one (weight gradients). */
+    private boolean isTransposedMatrix() {
+        return rank() == 2 && layout.stride(0) == 1 && layout.stride(1) == dim(0);
+    }
+
+    /** Copies a transposed matrix in 32×32 tiles, so that reads and writes both stay in cache. */
+    private NdArray transposedCopy() {
+        int rows = dim(0), cols = dim(1), off = layout.offset();
+        final int tile = 32;
+        NdArray out = zeros(dtype, rows, cols);
+        for (int i0 = 0; i0 < rows; i0 += tile) {
+            for (int j0 = 0; j0 < cols; j0 += tile) {
+                int iEnd = Math.min(rows, i0 + tile), jEnd = Math.min(cols, j0 + tile);
+                for (int j = j0; j < jEnd; j++) {
+                    for (int i = i0; i < iEnd; i++) { // source element (i, j) sits at off + i + j·rows
+                        if (f != null) {
+                            out.f[i * cols + j] = f[off + i + j * rows];
+                        } else {
+                            out.d[i * cols + j] = d[off + i + j * rows];
+                        }
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** A contiguous copy that shares nothing with this array. */

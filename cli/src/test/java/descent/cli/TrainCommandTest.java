@@ -1,0 +1,150 @@
+package descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import descent.io.SafeTensors;
+import descent.tensor.NdArray;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainCommandTest {
+
+    @TempDir
+    static Path data;
+
+    @TempDir
+    Path dir;
+
+    /** A learnable MNIST-layout folder: each class is a bright 7×7 block at its own place, plus noise. */
+    @BeforeAll
+    static void writeData() throws IOException {
+        write(data, "train", 1200, 1);
+        write(data, "t10k", 300, 2);
+    }
+
+    private static void write(Path dir, String prefix, int n, long seed) throws IOException {
+        SplittableRandom rng = new SplittableRandom(seed);
+        ByteBuffer images = ByteBuffer.allocate(16 + n * 784).put(new byte[] {0, 0, 8, 3}).putInt(n).putInt(28).putInt(28);
+        ByteBuffer labels = ByteBuffer.allocate(8 + n).put(new byte[] {0, 0, 8, 1}).putInt(n);
+        for (int i = 0; i < n; i++) {
+            int y = rng.nextInt(10);
+            labels.put((byte) y);
+            int r0 = 2 + 7 * (y / 4), c0 = 2 + 6 * (y % 4);
+            for (int r = 0; r < 28; r++) {
+                for (int c = 0; c < 28; c++) {
+                    boolean on = r >= r0 && r < r0 + 7 && c >= c0 && c < c0 + 7;
+                    images.put((byte) Math.min(255, (on ? 160 : 0) + rng.nextInt(90)));
+                }
+            }
+        }
+        Files.write(dir.resolve(prefix + "-images-idx3-ubyte"), images.array());
+        Files.write(dir.resolve(prefix + "-labels-idx1-ubyte"), labels.array());
+    }
+
+    private static List<String> args(Path out, int epochs, String... more) {
+        List<String> a = new ArrayList<>(List.of("train", "--data-dir", data.toString(), "--out", out.toString(),
+                "--epochs", Integer.toString(epochs), "--hidden", "32", "--batch-size", "16", "--threads", "1",
+                "--dropout", "0.1", "--augment", "shift=1"));
+        a.addAll(List.of(more));
+        return a;
+    }
+
+    @Test
+    void trainWritesTheRunFolderAndEvaluateAgrees() throws IOException {
+        Path run = dir.resolve("run");
+        String out = MainTest.run(0, args(run, 3).toArray(String[]::new));
+        assertTrue(out.contains("epoch 3/3"), out);
+        for (String f : List.of("config.json", "history.csv", "metrics.json", "model.safetensors",
+                "checkpoint.safetensors", "report.html", "loss.png", "accuracy.png")) {
+            assertTrue(Files.size(run.resolve(f)) > 0, f);
+        }
+        assertEquals(4, Files.readAllLines(run.resolve("history.csv")).size());
+        String metrics = Files.readString(run.resolve("metrics.json"));
+        for (String key : List.of("test_accuracy", "test_loss", "epochs", "train_seconds", "samples_per_second")) {
+            assertTrue(metrics.contains("\"" + key + "\""), metrics);
+        }
+        double accuracy = Double.parseDouble(metrics.replaceAll("(?s).*\"test_accuracy\": ([0-9.]+).*", "$1"));
+        assertTrue(accuracy > 0.9, metrics);
+        String html = Files.readString(run.resolve("report.html"));
+        assertTrue(html.contains("<img src=\"loss.png\"") && !html.contains("http"), "offline report");
+        String eval = MainTest.run(0, "evaluate", "--model", run.toString(), "--data-dir", data.toString());
+        assertTrue(eval.contains(String.format(java.util.Locale.ROOT, "accuracy %.2f%%", 100 * accuracy)), eval);
+    }
+
+    @Test
+    void earlyStoppingAndCurriculumRun() throws IOException {
+        Path run = dir.resolve("es");
+        MainTest.run(0, args(run, 3, "--early-stopping", "1", "--min-delta", "10", "--curriculum", "linear:0.5:2")
+                .toArray(String[]::new));
+        String metrics = Files.readString(run.resolve("metrics.json"));
+        assertTrue(metrics.contains("early stopping") && metrics.contains("\"best_epoch\": 1"), metrics);
+    }
+
+    @Test
+    void badDataIsReportedWithWhatToRun() throws IOException {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertEquals(2, Main.run("train", "--data-dir", empty.toString(), "--out", dir.resolve("x").toString()));
+        Path broken = Files.createDirectories(dir.resolve("broken"));
+        for (String f : descent.data.Mnist.FILES) {
+            Files.copy(data.resolve(f), broken.resolve(f));
+        }
+        byte[] images = Files.readAllBytes(broken.resolve("t10k-images-idx3-ubyte"));
+        Files.write(broken.resolve("t10k-images-idx3-ubyte"), java.util.Arrays.copyOf(images, 5000));
+        assertEquals(2, Main.run("train", "--data-dir", broken.toString(), "--out", dir.resolve("y").toString()));
+        assertEquals(2, Main.run("train", "--resume", dir.resolve("y").toString(), "--epochs", "3"));
+    }
+
+    /**
+     * Kills a real training process (SIGKILL) after its first checkpoint, resumes the run from its
+     * folder, and compares every weight with an uninterrupted run's.
+     */
+    @Test
+    void killedRunResumesToTheSameWeights() throws Exception {
+        int epochs = 12;
+        Path whole = dir.resolve("whole");
+        MainTest.run(0, args(whole, epochs).toArray(String[]::new));
+
+        Path killed = dir.resolve("killed");
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--add-modules", "jdk.incubator.vector", "-Djava.awt.headless=true", "-cp",
+                System.getProperty("java.class.path"), "descent.cli.Main"));
+        cmd.addAll(args(killed, epochs));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
+        Path ckpt = killed.resolve(TrainCommand.CHECKPOINT);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(ckpt) && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(30); // into the next epoch
+        p.destroyForcibly().waitFor();
+        assertTrue(Files.exists(ckpt), Files.readString(dir.resolve("log")));
+        assertTrue(!Files.exists(killed.resolve("metrics.json")), "killed before the end");
+
+        String out = MainTest.run(0, "train", "--resume", killed.toString(), "--data-dir", data.toString());
+        assertTrue(out.contains("resuming"), out);
+        Map<String, NdArray> a = SafeTensors.loadTensors(whole.resolve("model.safetensors"));
+        Map<String, NdArray> b = SafeTensors.loadTensors(killed.resolve("model.safetensors"));
+        assertEquals(a.keySet(), b.keySet());
+        a.forEach((k, v) -> assertArrayEquals(v.toDoubleArray(), b.get(k).toDoubleArray(), 0, k));
+        assertEquals(Files.readString(whole.resolve("history.csv")).lines().map(TrainCommandTest::withoutTimes).toList(),
+                Files.readString(killed.resolve("history.csv")).lines().map(TrainCommandTest::withoutTimes).toList());
+    }
+
+    /** A history row without its wall-clock columns (seconds, samples/s). */
+    private static String withoutTimes(String row) {
+        String[] f = row.split(",");
+        return String.join(",", java.util.Arrays.copyOf(f, f.length - 2));
+    }
+}

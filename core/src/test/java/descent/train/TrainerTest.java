@@ -1,0 +1,227 @@
+package descent.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import descent.autograd.Tensor;
+import descent.data.Augmentation;
+import descent.data.Batch;
+import descent.data.DataLoader;
+import descent.data.Dataset;
+import descent.data.Samplers;
+import descent.nn.Classifier;
+import descent.nn.Linear;
+import descent.nn.Mlp;
+import descent.nn.Mode;
+import descent.nn.Module;
+import descent.nn.Sequential;
+import descent.nn.Standardize;
+import descent.optim.Hyperparameters;
+import descent.optim.Optimizer;
+import descent.optim.Optimizers;
+import descent.tensor.DType;
+import descent.tensor.NdArray;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+
+    @TempDir
+    Path dir;
+
+    /** Two Gaussian blobs per class on 6×6 "images": learnable in a few epochs. */
+    static Dataset blobs(int n, long seed) {
+        SplitMix64 rng = new SplitMix64(seed);
+        float[] x = new float[n * 36];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = rng.nextInt(3);
+            for (int j = 0; j < 36; j++) {
+                x[i * 36 + j] = (float) (rng.nextGaussian() * 0.5 + (j % 3 == y[i] ? 1 : 0));
+            }
+        }
+        return new Dataset("blobs", x, new int[] {6, 6}, y, 3);
+    }
+
+    /** A run with dropout, augmentation, a schedule and early stopping: every generator is used. */
+    private Trainer trainer(Path checkpoint, List<Callback> extra) {
+        Dataset train = blobs(120, 1);
+        Dataset val = blobs(40, 2);
+        Dataset.Moments m = train.moments(false);
+        Classifier model = new Classifier(new Standardize(m.mean(), m.std(), DType.FLOAT32),
+                new Mlp(Mlp.Spec.of(36, 16, 3).withDropout(0.2).withBatchNorm(true), new SplitMix64(5)));
+        Optimizer opt = (Optimizer) Optimizers.create("adam", Hyperparameters.of("lr", "0.01", "schedule", "cosine:60"),
+                model.trainableParameters());
+        DataLoader loader = new DataLoader(train, 16, false, Samplers.shuffled(),
+                Augmentation.parse("shift=1,rotation=5", new int[] {6, 6}));
+        Trainer.Setup setup = new Trainer.Setup(model, opt, LossFunction.crossEntropy(), loader, val, val, 6, 42, null);
+        List<Callback> callbacks = new ArrayList<>(extra);
+        callbacks.add(new EarlyStopping(10, 0));
+        return new Trainer(setup, callbacks, checkpoint);
+    }
+
+    private static void assertSameState(Module a, Module b) {
+        Map<String, NdArray> sa = a.stateDict();
+        Map<String, NdArray> sb = b.stateDict();
+        assertEquals(sa.keySet(), sb.keySet());
+        sa.forEach((k, v) -> assertArrayEquals(v.toDoubleArray(), sb.get(k).toDoubleArray(), 0, k));
+    }
+
+    @Test
+    void sameSeedGivesIdenticalWeightsAndMetrics() throws IOException {
+        Trainer a = trainer(null, List.of());
+        Trainer b = trainer(null, List.of());
+        a.fit();
+        b.fit();
+        assertSameState(a.model(), b.model());
+        for (int i = 0; i < a.history().size(); i++) {
+            EpochMetrics x = a.history().get(i), y = b.history().get(i);
+            assertEquals(x.trainLoss(), y.trainLoss(), 0);
+            assertEquals(x.validationLoss(), y.validationLoss(), 0);
+        }
+        assertTrue(a.history().getLast().validationAccuracy() > 0.8, "learns: " + a.history().getLast());
+    }
+
+    /** Stands in for a kill: the process dies mid-epoch, after the previous epoch's checkpoint. */
+    private static final class Kill extends RuntimeException {}
+
+    @Test
+    void resumeAfterAKillMidEpochIsBitExact() throws IOException {
+        Trainer uninterrupted = trainer(dir.resolve("a.safetensors"), List.of());
+        uninterrupted.fit();
+
+        Path ckpt = dir.resolve("b.safetensors");
+        Callback killer = new Callback() {
+            @Override
+            public void onBatchEnd(Trainer t, Batch batch, double loss, int correct) {
+                if (t.epoch() == 3 && t.step() == 3 * 8 + 4) { // four steps into epoch 4
+                    throw new Kill();
+                }
+            }
+        };
+        Trainer killed = trainer(ckpt, List.of(killer));
+        assertThrows(Kill.class, killed::fit);
+        assertTrue(Files.exists(ckpt));
+
+        Trainer resumed = trainer(ckpt, List.of()); // a fresh process: new model, optimizer, generators
+        resumed.resume(ckpt);
+        assertEquals(3, resumed.epoch());
+        assertEquals(24, resumed.step());
+        resumed.fit();
+        assertSameState(uninterrupted.model(), resumed.model());
+        assertEquals(uninterrupted.optimizer().stateDict().keySet(), resumed.optimizer().stateDict().keySet());
+        uninterrupted.optimizer().stateDict().forEach((k, v) ->
+                assertArrayEquals(v.toDoubleArray(), resumed.optimizer().stateDict().get(k).toDoubleArray(), 0, k));
+        assertEquals(uninterrupted.history().size(), resumed.history().size());
+        for (int i = 0; i < resumed.history().size(); i++) {
+            assertEquals(uninterrupted.history().get(i).trainLoss(), resumed.history().get(i).trainLoss(), 0, "epoch " + i);
+        }
+    }
+
+    @Test
+    void resumeRefusesAnotherSeedOrAForeignFile() throws IOException {
+        Path ckpt = dir.resolve("c.safetensors");
+        Trainer t = trainer(ckpt, List.of());
+        t.fit();
+        Dataset train = blobs(30, 1);
+        Module model = new Mlp(Mlp.Spec.of(36, 16, 3).withDropout(0.2).withBatchNorm(true), new SplitMix64(5));
+        Classifier c = new Classifier(new Standardize(new float[] {0}, new float[] {1}, DType.FLOAT32), model);
+        Optimizer opt = (Optimizer) Optimizers.create("adam", Hyperparameters.of(), c.trainableParameters());
+        Trainer other = new Trainer(new Trainer.Setup(c, opt, LossFunction.crossEntropy(), DataLoader.shuffled(train, 8),
+                null, null, 2, 7, null), List.of(), null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> other.resume(ckpt));
+        assertTrue(e.getMessage().contains("seed 42"), e.getMessage());
+        Path foreign = dir.resolve("model.safetensors");
+        descent.io.SafeTensors.save(foreign, c.stateDict());
+        IOException io = assertThrows(IOException.class, () -> other.resume(foreign));
+        assertTrue(io.getMessage().contains("not a Descent checkpoint"), io.getMessage());
+    }
+
+    /** Passes its input through, but makes it NaN (forward) or poisons the gradient (backward). */
+    private static final class Poison extends Module {
+        private final boolean forward;
+
+        Poison(boolean forward) {
+            this.forward = forward;
+        }
+
+        @Override
+        public Tensor forward(Tensor x, Mode mode) {
+            // log(−1) is NaN; sqrt(relu(x) ∘ 0)'s gradient is ∞ · 0 = NaN while its value stays 0.
+            return forward ? x.mul(0).sub(1).log() : x.add(x.relu().mul(0).sqrt());
+        }
+    }
+
+    private static Trainer poisoned(boolean forward) {
+        Dataset d = blobs(32, 3);
+        Sequential model = new Sequential(new descent.nn.Flatten(), new Linear(36, 8, new SplitMix64(1)),
+                new Poison(forward), new Linear(8, 3, new SplitMix64(2)));
+        Optimizer opt = (Optimizer) Optimizers.create("sgd", Hyperparameters.of(), model.trainableParameters());
+        return new Trainer(new Trainer.Setup(model, opt, LossFunction.crossEntropy(), DataLoader.shuffled(d, 8), null,
+                null, 1, 1, null), List.of(), null);
+    }
+
+    @Test
+    void nonFiniteForwardIsTracedToTheLayerAndStep() {
+        NonFiniteException e = assertThrows(NonFiniteException.class, () -> poisoned(true).fit());
+        assertEquals(1, e.step());
+        assertEquals(1, e.epoch());
+        assertTrue(e.where().startsWith("the output of 2 (Poison), forward pass"), e.getMessage());
+    }
+
+    @Test
+    void nonFiniteGradientIsTracedToTheParameterNearestTheOutput() {
+        NonFiniteException e = assertThrows(NonFiniteException.class, () -> poisoned(false).fit());
+        assertEquals(1, e.step());
+        assertTrue(e.where().startsWith("the gradient of 1.bias, backward pass"), e.getMessage());
+    }
+
+    @Test
+    void earlyStoppingRestoresTheBestWeightsAlsoWhenTrainingEndsFirst() throws IOException {
+        Trainer t = trainer(null, List.of());
+        EarlyStopping stopper = new EarlyStopping(3, 0.01);
+        Map<String, NdArray> best = new java.util.LinkedHashMap<>();
+        t.model().stateDict().forEach((k, v) -> best.put(k, v.copy()));
+        stopper.onEpochEnd(t, metrics(1, 0.50));
+        // Weights change; later epochs are worse or improve by less than min delta.
+        Tensor w = t.model().parameter("body.layers.0.weight");
+        w.assign(w.value().add(1));
+        stopper.onEpochEnd(t, metrics(2, 0.60));
+        stopper.onEpochEnd(t, metrics(3, 0.495));
+        assertEquals(null, t.stopReason());
+        stopper.onTrainEnd(t); // training ended (out of epochs) before patience ran out
+        assertEquals(1, stopper.bestEpoch());
+        best.forEach((k, v) -> assertArrayEquals(v.toDoubleArray(), t.model().stateDict().get(k).toDoubleArray(), 0, k));
+        stopper.onEpochEnd(t, metrics(4, 0.7));
+        assertNotEquals(null, t.stopReason());
+    }
+
+    private static EpochMetrics metrics(int epoch, double valLoss) {
+        return new EpochMetrics(epoch, epoch, 1, 0.5, valLoss, 0.5, Double.NaN, Double.NaN, 0.1, 1, 1);
+    }
+
+    @Test
+    void metricsRowsRoundTrip() {
+        EpochMetrics m = new EpochMetrics(3, 120, 0.25, 0.9, Double.NaN, Double.NaN, 0.3, 0.88, 1e-3, 1.5, 4000);
+        assertEquals(m, EpochMetrics.parseCsv(m.csvRow()));
+    }
+
+    @Test
+    void splitMixStateRoundTripsAndDerivedStreamsDiffer() {
+        SplitMix64 a = new SplitMix64(9);
+        a.nextLong();
+        SplitMix64 b = new SplitMix64(0);
+        b.setState(a.state());
+        assertEquals(a.nextGaussian(), b.nextGaussian());
+        assertNotEquals(SplitMix64.derive(1, "dropout").nextLong(), SplitMix64.derive(1, "data order").nextLong());
+    }
+}
