@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 /** Groups the benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure kernel throughput.",
-        subcommands = {GemmBench.class})
+        subcommands = {GemmBench.class, TrainBench.class})
 final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec
