@@ -4,11 +4,13 @@ import descent.data.Mnist;
 import descent.io.SafeTensors;
 import descent.kernels.Parallel;
 import descent.nn.Classifier;
+import descent.tensor.NdArray;
 import descent.train.Evaluation;
 import descent.train.LossFunction;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,19 +38,19 @@ final class EvaluateCommand implements Callable<Integer> {
         RunConfig c = RunConfig.read(dir.resolve("config.json"));
         Path data = DatasetStore.locate(DatasetStore.source(c.dataset()), dataDir, System.err);
         Mnist.Splits splits = Mnist.load(data, c.dataset());
-        int inputs = splits.test().featureSize();
-        int n = c.normalizationLength(inputs);
-        Classifier model = c.model(inputs, splits.test().classes(), new float[n], filled(n));
-        model.loadStateDict(SafeTensors.loadTensors(dir.resolve("model.safetensors")), true);
+        Path weights = dir.resolve("model.safetensors");
+        Map<String, NdArray> state = SafeTensors.loadTensors(weights);
+        NdArray mean = state.get("normalize.mean");
+        NdArray std = state.get("normalize.std");
+        if (mean == null || std == null) {
+            throw new IOException(weights + " has no normalize.mean / normalize.std: not a model written by ./descent train");
+        }
+        Classifier model = c.model(splits.test().featureSize(), splits.test().classes(), mean.toFloatArray(),
+                std.toFloatArray());
+        model.loadStateDict(state, true);
         Evaluation e = Evaluation.of(model, splits.test(), LossFunction.crossEntropy(), 1000);
         System.out.printf(Locale.ROOT, "%s test set: accuracy %.2f%% (%d of %d), loss %.4f%n", c.dataset(),
                 100 * e.accuracy(), Math.round(e.accuracy() * e.examples()), e.examples(), e.loss());
         return 0;
-    }
-
-    private static float[] filled(int n) {
-        float[] a = new float[n];
-        java.util.Arrays.fill(a, 1f);
-        return a;
     }
 }

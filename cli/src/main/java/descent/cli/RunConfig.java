@@ -38,7 +38,7 @@ record RunConfig(String dataset, int[] hidden, String activation, String init, b
         return model(train.featureSize(), train.classes(), mean, std);
     }
 
-    /** The model with placeholder normalization, for loading a saved state dict into. */
+    /** The model with the given normalization statistics (fitted, or read from a saved model). */
     Classifier model(int inputs, int classes, float[] mean, float[] std) {
         int[] sizes = new int[hidden.length + 2];
         sizes[0] = inputs;
@@ -51,11 +51,6 @@ record RunConfig(String dataset, int[] hidden, String activation, String init, b
         }
         Mlp body = new Mlp(spec, SplitMix64.derive(seed, "weights"));
         return new Classifier(new Standardize(mean, std, DType.FLOAT32), body);
-    }
-
-    /** Placeholder statistics of the right length, replaced when the saved state dict is loaded. */
-    int normalizationLength(int inputs) {
-        return normalization.equals("per-feature") ? inputs : 1;
     }
 
     String toJson() {

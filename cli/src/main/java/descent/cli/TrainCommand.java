@@ -311,10 +311,8 @@ final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void onEpochEnd(Trainer trainer, EpochMetrics metrics) {
-            StringBuilder sb = new StringBuilder(EpochMetrics.CSV_HEADER).append('\n');
-            trainer.history().forEach(m -> sb.append(m.csvRow()).append('\n'));
             try {
-                AtomicFiles.writeString(file, sb.toString());
+                AtomicFiles.writeString(file, EpochMetrics.csv(trainer.history()));
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

@@ -25,6 +25,8 @@ public final class DataLoader {
     private final boolean dropLast;
     private final Sampler sampler;
     private final ExampleTransform transform;
+    /** {@code [n, example shape...]}; n is filled in per batch. */
+    private final int[] batchShape;
 
     /** {@code transform} may be null (no augmentation). */
     public DataLoader(Dataset data, int batchSize, boolean dropLast, Sampler sampler, ExampleTransform transform) {
@@ -36,6 +38,9 @@ public final class DataLoader {
         this.dropLast = dropLast;
         this.sampler = sampler;
         this.transform = transform;
+        int[] example = data.exampleShape();
+        this.batchShape = new int[example.length + 1];
+        System.arraycopy(example, 0, batchShape, 1, example.length);
     }
 
     /** Shuffled each epoch, last partial batch kept, no augmentation. */
@@ -131,9 +136,8 @@ public final class DataLoader {
                     transform.apply(x, k * fs, rng);
                 }
             }
-            int[] shape = new int[data.exampleShape().length + 1];
+            int[] shape = batchShape.clone();
             shape[0] = n;
-            System.arraycopy(data.exampleShape(), 0, shape, 1, shape.length - 1);
             return new Batch(NdArray.wrap(x, shape), labels, indices);
         }
 

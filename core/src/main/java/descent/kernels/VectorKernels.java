@@ -38,18 +38,19 @@ final class VectorKernels implements Kernels {
         return stride == 0 || stride == 1;
     }
 
-    private static float laneSum(float[] lanes) {
+    /** The lanes added in lane order, without the array that {@code toArray} would allocate. */
+    private static float laneSum(FloatVector acc) {
         float s = 0;
-        for (float v : lanes) {
-            s += v;
+        for (int l = 0; l < F.length(); l++) {
+            s += acc.lane(l);
         }
         return s;
     }
 
-    private static double laneSum(double[] lanes) {
+    private static double laneSum(DoubleVector acc) {
         double s = 0;
-        for (double v : lanes) {
-            s += v;
+        for (int l = 0; l < D.length(); l++) {
+            s += acc.lane(l);
         }
         return s;
     }
@@ -222,7 +223,7 @@ final class VectorKernels implements Kernels {
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             acc = acc.add(FloatVector.fromArray(F, x, off + i));
         }
-        return laneSum(acc.toArray()) + REF.sum(x, off + i, 1, n - i);
+        return laneSum(acc) + REF.sum(x, off + i, 1, n - i);
     }
 
     @Override
@@ -406,7 +407,7 @@ final class VectorKernels implements Kernels {
         for (int bound = D.loopBound(n); i < bound; i += D.length()) {
             acc = acc.add(DoubleVector.fromArray(D, x, off + i));
         }
-        return laneSum(acc.toArray()) + REF.sum(x, off + i, 1, n - i);
+        return laneSum(acc) + REF.sum(x, off + i, 1, n - i);
     }
 
     @Override

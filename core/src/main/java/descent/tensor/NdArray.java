@@ -335,11 +335,16 @@ public final class NdArray {
         for (int i0 = 0; i0 < rows; i0 += tile) {
             for (int j0 = 0; j0 < cols; j0 += tile) {
                 int iEnd = Math.min(rows, i0 + tile), jEnd = Math.min(cols, j0 + tile);
-                for (int j = j0; j < jEnd; j++) {
-                    for (int i = i0; i < iEnd; i++) { // source element (i, j) sits at off + i + j·rows
-                        if (f != null) {
+                // Source element (i, j) sits at off + i + j·rows; the dtype test stays out of the loops.
+                if (f != null) {
+                    for (int j = j0; j < jEnd; j++) {
+                        for (int i = i0; i < iEnd; i++) {
                             out.f[i * cols + j] = f[off + i + j * rows];
-                        } else {
+                        }
+                    }
+                } else {
+                    for (int j = j0; j < jEnd; j++) {
+                        for (int i = i0; i < iEnd; i++) {
                             out.d[i * cols + j] = d[off + i + j * rows];
                         }
                     }

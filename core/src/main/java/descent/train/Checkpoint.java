@@ -4,7 +4,6 @@ import descent.io.SafeTensors;
 import descent.tensor.NdArray;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +34,7 @@ public final class Checkpoint {
         if (t.stopReason() != null) {
             text.put("stop_reason", t.stopReason());
         }
-        StringBuilder history = new StringBuilder(EpochMetrics.CSV_HEADER);
-        t.history().forEach(m -> history.append('\n').append(m.csvRow()));
-        text.put("history", history.toString());
+        text.put("history", EpochMetrics.csv(t.history()));
         for (Callback c : t.callbacks()) {
             c.saveState(tensors, text);
         }
@@ -65,11 +62,7 @@ public final class Checkpoint {
             }
             e.getValue().setState(Long.parseUnsignedLong(s, 16));
         }
-        List<EpochMetrics> history = new ArrayList<>();
-        String[] rows = text.getOrDefault("history", EpochMetrics.CSV_HEADER).split("\n");
-        for (int i = 1; i < rows.length; i++) {
-            history.add(EpochMetrics.parseCsv(rows[i]));
-        }
+        List<EpochMetrics> history = EpochMetrics.parseCsvTable(text.getOrDefault("history", ""));
         for (Callback cb : t.callbacks()) {
             cb.loadState(c.tensors(), text);
         }

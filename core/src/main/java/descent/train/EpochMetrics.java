@@ -19,7 +19,19 @@ public record EpochMetrics(int epoch, long step, double trainLoss, double trainA
                 + num(seconds) + "," + num(samplesPerSecond);
     }
 
-    /** Parses a row written by {@link #csvRow()} (a checkpoint stores its history this way). */
+    /** A whole history as CSV: the header, then one row per epoch (history.csv, checkpoints). */
+    public static String csv(java.util.List<EpochMetrics> history) {
+        StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
+        history.forEach(m -> sb.append(m.csvRow()).append('\n'));
+        return sb.toString();
+    }
+
+    /** Reads what {@link #csv} wrote. */
+    public static java.util.List<EpochMetrics> parseCsvTable(String text) {
+        return text.lines().skip(1).filter(l -> !l.isBlank()).map(EpochMetrics::parseCsv).toList();
+    }
+
+    /** Parses a row written by {@link #csvRow()}. */
     public static EpochMetrics parseCsv(String row) {
         String[] f = row.split(",", -1);
         if (f.length != 11) {

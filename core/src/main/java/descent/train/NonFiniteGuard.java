@@ -36,8 +36,9 @@ final class NonFiniteGuard {
      * output in forward order, the loss, or, if the forward pass was finite, the gradient nearest the
      * output (the backward pass reaches it first). {@code mode} must replay the step's randomness.
      */
-    static String locate(Module model, Tensor input, int[] labels, LossFunction lossFunction, Mode mode) {
-        for (var e : model.namedParameters().entrySet()) {
+    static String locate(Module model, Map<String, Tensor> params, Tensor input, int[] labels,
+                         LossFunction lossFunction, Mode mode) {
+        for (var e : params.entrySet()) {
             if (!allFinite(e.getValue().value())) {
                 return "parameter " + e.getKey() + ", already non-finite before the step";
             }
@@ -60,9 +61,9 @@ final class NonFiniteGuard {
         if (!Double.isFinite(loss.item())) {
             return "the loss (the model's outputs are finite), forward pass";
         }
-        List<String> names = new ArrayList<>(model.namedParameters().keySet());
+        List<String> names = new ArrayList<>(params.keySet());
         for (int i = names.size() - 1; i >= 0; i--) {
-            Tensor g = model.namedParameters().get(names.get(i)).grad();
+            Tensor g = params.get(names.get(i)).grad();
             if (g != null && !allFinite(g.value())) {
                 return "the gradient of " + names.get(i) + ", backward pass";
             }

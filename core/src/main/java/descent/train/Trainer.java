@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -48,9 +49,13 @@ public final class Trainer {
     private final Setup setup;
     private final List<Callback> callbacks;
     private final Path checkpoint;
-    final SplitMix64 orderRng;
-    final SplitMix64 augmentRng;
-    final SplitMix64 dropoutRng;
+    private final SplitMix64 orderRng;
+    private final SplitMix64 augmentRng;
+    private final SplitMix64 dropoutRng;
+    /** By name, in a fixed order, so checkpoints of equal runs are equal byte for byte. */
+    private final Map<String, SplitMix64> generators;
+    /** The model's parameters, walked out of the module tree once rather than every step. */
+    private final Map<String, Tensor> parameters;
     private final List<EpochMetrics> history = new ArrayList<>();
     private int epoch;
     private long step;
@@ -65,6 +70,11 @@ public final class Trainer {
         this.orderRng = SplitMix64.derive(setup.seed(), "data order");
         this.augmentRng = SplitMix64.derive(setup.seed(), "augmentation");
         this.dropoutRng = SplitMix64.derive(setup.seed(), "dropout");
+        this.generators = new LinkedHashMap<>();
+        generators.put("order", orderRng);
+        generators.put("augmentation", augmentRng);
+        generators.put("dropout", dropoutRng);
+        this.parameters = setup.model().namedParameters();
     }
 
     /** Where messages such as "restored the best weights" go (default: nowhere). */
@@ -148,9 +158,9 @@ public final class Trainer {
                 loss.backward();
                 double lossValue = loss.item();
                 step++;
-                if (!NonFiniteGuard.finite(lossValue, model.namedParameters())) {
-                    throw new NonFiniteException(step, number, NonFiniteGuard.locate(model, input, batch.labels(),
-                            setup.loss(), Mode.train(new SplitMix64(dropoutState))));
+                if (!NonFiniteGuard.finite(lossValue, parameters)) {
+                    throw new NonFiniteException(step, number, NonFiniteGuard.locate(model, parameters, input,
+                            batch.labels(), setup.loss(), Mode.train(new SplitMix64(dropoutState))));
                 }
                 optimizer.step();
                 int hits = Evaluation.correct(outputs, batch.labels());
@@ -194,6 +204,6 @@ public final class Trainer {
     }
 
     Map<String, SplitMix64> generators() {
-        return Map.of("order", orderRng, "augmentation", augmentRng, "dropout", dropoutRng);
+        return Collections.unmodifiableMap(generators);
     }
 }
