@@ -26,6 +26,8 @@ final class Engine {
             if (t.isLeaf() && t.requiresGrad()) {
                 // Leaf gradients are stored contiguous: optimizers read them several times each step.
                 t.accumulateGrad(createGraph ? e.getValue() : Tensor.of(e.getValue().value().contiguous()));
+            } else if (t.retainsGrad()) {
+                t.accumulateGrad(e.getValue());
             }
         }
     }

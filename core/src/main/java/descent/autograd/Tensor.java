@@ -7,6 +7,7 @@ import descent.tensor.NdArray;
 import descent.tensor.ShapeException;
 import descent.tensor.Shapes;
 import java.util.Arrays;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -24,6 +25,7 @@ public final class Tensor {
     final Op op;
     final Tensor[] inputs;
     private boolean requiresGrad;
+    private boolean retainsGrad;
     private Tensor grad;
 
     private Tensor(NdArray value, Op op, Tensor[] inputs, boolean requiresGrad) {
@@ -148,6 +150,30 @@ public final class Tensor {
         }
         requiresGrad = on;
         return this;
+    }
+
+    /**
+     * Keeps this intermediate result's gradient after {@link #backward()}, as leaves do (PyTorch's
+     * {@code retain_grad}); diagnostics use it to see the gradient with respect to a layer's output.
+     * A no-op on leaves and on tensors that do not require grad.
+     */
+    public Tensor retainGrad() {
+        retainsGrad = !isLeaf() && requiresGrad;
+        return this;
+    }
+
+    boolean retainsGrad() {
+        return retainsGrad;
+    }
+
+    /** The primitive that computed this tensor ("Add", "MatMul", ...), or "leaf". */
+    public String opName() {
+        return op == null ? "leaf" : op.getClass().getSimpleName();
+    }
+
+    /** The tensors this one was computed from (empty for a leaf), for walking the graph. */
+    public List<Tensor> inputs() {
+        return List.of(inputs);
     }
 
     /** The accumulated gradient, or null before any backward pass reached this leaf. */

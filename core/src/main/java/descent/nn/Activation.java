@@ -108,6 +108,11 @@ public final class Activation extends Module {
         return fn.apply(x);
     }
 
+    /** PyTorch's class name for it: "ReLU", "Sigmoid", "Tanh", ... */
+    public String name() {
+        return name;
+    }
+
     /** The initialization gain for a layer followed by this activation. */
     public double gain() {
         return gain;

@@ -19,6 +19,7 @@ public final class Linear extends Module {
     private final int out;
     private final Tensor weight;
     private final Tensor bias;
+    private final Initializer weightInit;
 
     /** A layer with the given weight initializer; biases start at zero. */
     public Linear(int in, int out, boolean bias, Initializer weightInit, DType dtype, RandomGenerator rng) {
@@ -27,6 +28,7 @@ public final class Linear extends Module {
         }
         this.in = in;
         this.out = out;
+        this.weightInit = weightInit;
         this.weight = registerParameter("weight", weightInit.sample(dtype, rng, out, in));
         this.bias = bias ? registerParameter("bias", NdArray.zeros(dtype, out)) : null;
     }
@@ -53,6 +55,11 @@ public final class Linear extends Module {
     /** The bias, or null for a layer without one. */
     public Tensor bias() {
         return bias;
+    }
+
+    /** The scheme the weights were drawn from (its {@code toString()} gives the formula). */
+    public Initializer weightInit() {
+        return weightInit;
     }
 
     public int inFeatures() {

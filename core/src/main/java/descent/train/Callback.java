@@ -1,6 +1,7 @@
 package descent.train;
 
 import descent.data.Batch;
+import descent.nn.ForwardObserver;
 import descent.tensor.NdArray;
 import java.util.Map;
 
@@ -15,6 +16,14 @@ public interface Callback {
 
     /** {@code epoch} is 1-based; {@code batches} is how many steps the epoch will take. */
     default void onEpochStart(Trainer trainer, int epoch, int batches) {}
+
+    /**
+     * Before the forward pass of the 1-based {@code step}: an observer to see every layer's output
+     * during it (probes keep outputs to read their gradients in {@link #onBatchEnd}), or null.
+     */
+    default ForwardObserver observeStep(Trainer trainer, long step) {
+        return null;
+    }
 
     /** After the optimizer step; {@code loss} is the batch's loss before the step. */
     default void onBatchEnd(Trainer trainer, Batch batch, double loss, int correct) {}

@@ -1,12 +1,9 @@
 package descent.train;
 
-import descent.autograd.GradMode;
 import descent.autograd.Tensor;
+import descent.diagnostics.NonFiniteTracer;
 import descent.nn.Mode;
 import descent.nn.Module;
-import descent.tensor.NdArray;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,51 +29,14 @@ final class NonFiniteGuard {
     }
 
     /**
-     * Where the first non-finite value is: a parameter that was already non-finite, the first layer
-     * output in forward order, the loss, or, if the forward pass was finite, the gradient nearest the
-     * output (the backward pass reaches it first). {@code mode} must replay the step's randomness.
+     * Where the first non-finite value is, by {@link NonFiniteTracer}: a parameter that was already
+     * non-finite, else the first layer and op in the forward pass, else the op whose backward rule
+     * produced the first non-finite gradient. {@code mode} must replay the step's randomness.
      */
-    static String locate(Module model, Map<String, Tensor> params, Tensor input, int[] labels,
-                         LossFunction lossFunction, Mode mode) {
-        for (var e : params.entrySet()) {
-            if (!allFinite(e.getValue().value())) {
-                return "parameter " + e.getKey() + ", already non-finite before the step";
-            }
-        }
-        List<String> firstBad = new ArrayList<>();
-        Tensor out;
-        Tensor loss;
-        try (var no = GradMode.noGrad()) {
-            out = model.forward(input, mode, (name, module, output) -> {
-                if (firstBad.isEmpty() && !allFinite(output.value())) {
-                    firstBad.add("the output of " + (name.isEmpty() ? "the model" : name) + " ("
-                            + module.getClass().getSimpleName() + "), forward pass");
-                }
-            });
-            loss = lossFunction.loss(out, labels);
-        }
-        if (!firstBad.isEmpty()) {
-            return firstBad.getFirst();
-        }
-        if (!Double.isFinite(loss.item())) {
-            return "the loss (the model's outputs are finite), forward pass";
-        }
-        List<String> names = new ArrayList<>(params.keySet());
-        for (int i = names.size() - 1; i >= 0; i--) {
-            Tensor g = params.get(names.get(i)).grad();
-            if (g != null && !allFinite(g.value())) {
-                return "the gradient of " + names.get(i) + ", backward pass";
-            }
-        }
-        return "a gradient sum that overflowed float precision (every element is finite but huge)";
+    static String locate(Module model, Tensor input, int[] labels, LossFunction lossFunction, Mode mode) {
+        NonFiniteTracer.Finding f = NonFiniteTracer.trace(model, input, mode, out -> lossFunction.loss(out, labels));
+        return f != null ? f.description()
+                : "a gradient sum that overflowed float precision (every element is finite but huge)";
     }
 
-    static boolean allFinite(NdArray a) {
-        for (double v : a.toDoubleArray()) {
-            if (!Double.isFinite(v)) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

@@ -4,6 +4,7 @@ import descent.autograd.Tensor;
 import descent.data.Batch;
 import descent.data.DataLoader;
 import descent.data.Dataset;
+import descent.nn.ForwardObserver;
 import descent.nn.Mode;
 import descent.nn.Module;
 import descent.optim.Optimizer;
@@ -153,13 +154,15 @@ public final class Trainer {
                 long dropoutState = dropoutRng.state();
                 Tensor input = Tensor.of(batch.inputs());
                 optimizer.zeroGrad();
-                Tensor outputs = model.forward(input, Mode.train(dropoutRng));
+                ForwardObserver observer = observer(step + 1);
+                Tensor outputs = observer == null ? model.forward(input, Mode.train(dropoutRng))
+                        : model.forward(input, Mode.train(dropoutRng), observer);
                 Tensor loss = setup.loss().loss(outputs, batch.labels());
                 loss.backward();
                 double lossValue = loss.item();
                 step++;
                 if (!NonFiniteGuard.finite(lossValue, parameters)) {
-                    throw new NonFiniteException(step, number, NonFiniteGuard.locate(model, parameters, input,
+                    throw new NonFiniteException(step, number, NonFiniteGuard.locate(model, input,
                             batch.labels(), setup.loss(), Mode.train(new SplitMix64(dropoutState))));
                 }
                 optimizer.step();
@@ -182,6 +185,21 @@ public final class Trainer {
                 seconds, examples / seconds);
         history.add(m);
         callbacks.forEach(c -> c.onEpochEnd(this, m));
+    }
+
+    /** The callbacks' observers for a step combined, or null when none wants to watch it. */
+    private ForwardObserver observer(long step) {
+        List<ForwardObserver> watching = new ArrayList<>();
+        for (Callback c : callbacks) {
+            ForwardObserver o = c.observeStep(this, step);
+            if (o != null) {
+                watching.add(o);
+            }
+        }
+        if (watching.isEmpty()) {
+            return null;
+        }
+        return (name, module, output) -> watching.forEach(o -> o.output(name, module, output));
     }
 
     /** Puts the run in the state a checkpoint recorded; {@link #fit()} then continues from there. */

@@ -1,0 +1,102 @@
+package descent.diagnostics;
+
+import descent.autograd.Tensor;
+import descent.nn.Linear;
+import descent.nn.Mode;
+import descent.nn.Module;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * How signals travel through a network's depth on one batch: per Linear layer (layer 1 nearest
+ * the input) the per-example norm of the layer's activation (its output after whatever follows
+ * it up to the next Linear: activation, batch norm, dropout), of the loss gradient with respect to
+ * that activation, and of the gradient with respect to the layer's weight; plus log-slopes fitted
+ * by least squares across depth, to set beside {@link MeanField}'s prediction.
+ */
+public final class SignalPropagation {
+
+    /** One Linear layer's measurements; norms of batch tensors are per example (√(‖A‖²/batch)). */
+    public record Layer(int index, String name, double activationNorm, double activationGradientNorm,
+                        double weightGradientNorm) {}
+
+    private SignalPropagation() {}
+
+    /**
+     * Runs one forward and backward pass of {@code loss(model(input))} and measures every Linear
+     * layer. Parameter gradients are computed without touching their {@code grad()}.
+     */
+    public static List<Layer> measure(Module model, Tensor input, Function<Tensor, Tensor> loss, Mode mode) {
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        Map<String, Tensor> lastOutput = new LinkedHashMap<>();
+        String[] current = {null};
+        Tensor out = model.forward(input, mode, (name, module, output) -> {
+            if (!module.children().isEmpty() || name.isEmpty()) {
+                return;
+            }
+            if (module instanceof Linear l) {
+                current[0] = name;
+                weights.put(name, l.weight());
+            }
+            if (current[0] != null) {
+                lastOutput.put(current[0], output);
+            }
+        });
+        Tensor value = loss.apply(out);
+        List<Tensor> wrt = new ArrayList<>(lastOutput.values());
+        wrt.addAll(weights.values());
+        List<Tensor> grads = descent.autograd.Autograd.grad(value, wrt, false);
+        int batch = input.rank() > 1 ? input.dim(0) : 1;
+        List<Layer> layers = new ArrayList<>();
+        int i = 0;
+        int n = lastOutput.size();
+        for (String name : lastOutput.keySet()) {
+            layers.add(new Layer(i + 1, name,
+                    TensorStats.of(lastOutput.get(name).value()).normPerRow(batch),
+                    TensorStats.of(grads.get(i).value()).normPerRow(batch),
+                    TensorStats.of(grads.get(n + i).value()).norm()));
+            i++;
+        }
+        return layers;
+    }
+
+    /** Least-squares slope of ln(y) against the index over [from, to); non-positive values are skipped. */
+    public static double fitLogSlope(double[] y, int from, int to) {
+        double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double sxy = 0;
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            if (y[i] > 0 && Double.isFinite(y[i])) {
+                double ly = Math.log(y[i]);
+                sx += i;
+                sy += ly;
+                sxx += (double) i * i;
+                sxy += i * ly;
+                n++;
+            }
+        }
+        if (n < 2) {
+            return Double.NaN;
+        }
+        return (n * sxy - sx * sy) / (n * sxx - sx * sx);
+    }
+
+    /** The geometric mean of y over [from, to): the level of a quantity that stays flat across depth. */
+    public static double geometricMean(double[] y, int from, int to) {
+        double s = 0;
+        for (int i = from; i < to; i++) {
+            s += Math.log(y[i]);
+        }
+        return Math.exp(s / (to - from));
+    }
+
+    /** A column of the measurements. */
+    public static double[] column(List<Layer> layers, java.util.function.ToDoubleFunction<Layer> f) {
+        return layers.stream().mapToDouble(f).toArray();
+    }
+}
