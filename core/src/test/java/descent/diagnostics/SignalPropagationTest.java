@@ -73,16 +73,15 @@ class SignalPropagationTest {
             assertEquals("0", layers.getFirst().name());
             double[] act = SignalPropagation.column(layers, SignalPropagation.Layer::activationNorm);
             double[] grad = SignalPropagation.column(layers, SignalPropagation.Layer::activationGradientNorm);
-            double[] weight = SignalPropagation.column(layers, SignalPropagation.Layer::weightGradientNorm);
+            double[] weight = SignalPropagation.column(layers, SignalPropagation.Layer::perExampleWeightGradientNorm);
             double theory = MeanField.reluSlope(c);
             assertEquals(theory, SignalPropagation.fitLogSlope(act, 1, depth - 1), 0.03, "activations, c = " + c);
             assertEquals(-theory, SignalPropagation.fitLogSlope(grad, 1, depth - 1), 0.05, "gradients, c = " + c);
+            assertEquals(0, SignalPropagation.fitLogSlope(weight, 1, depth - 1), 0.03, "weight gradients, c = " + c);
             weightLevel[c] = SignalPropagation.geometricMean(weight, 1, depth - 1);
         }
-        // Weight gradients are not flat across depth on one batch (ReLU makes the examples' hidden
-        // vectors more alike with depth, so their gradient contributions add more coherently), but
-        // their levels are apart by (c/2)^((L−1)/2): every hidden layer scales the forward signal or
-        // the backward gradient by √(c/2).
+        // Per-example weight gradients are flat across depth, at levels apart by (c/2)^((L−1)/2):
+        // every hidden layer scales the forward signal or the backward gradient by √(c/2).
         for (int c : new int[] {1, 3}) {
             double predicted = (depth - 1) / 2.0 * Math.log(c / 2.0);
             assertEquals(predicted, Math.log(weightLevel[c] / weightLevel[2]), 0.15 * Math.abs(predicted), "c = " + c);
