@@ -1,0 +1,69 @@
+package descent.cli;
+
+import descent.cli.lab.Experiment;
+import descent.cli.lab.Experiments;
+import descent.data.Mnist;
+import descent.kernels.Parallel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ./descent experiment NAME|all}: the lab. */
+@Command(name = "experiment", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Reproduce a lesson of the notes: CSV data, PNG plots, an HTML page and verdict lines that put",
+            "the measured quantity beside the expected one. 'all' runs every experiment and links them from one",
+            "index.html; 'list' names them."})
+final class ExperimentCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "all, list, or one of: ${COMPLETION-CANDIDATES}",
+            completionCandidates = Names.class)
+    String name;
+
+    @Option(names = "--out", description = "Folder for the results (default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("runs", "lab");
+
+    @Option(names = "--seed", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
+    long seed = 0;
+
+    @Option(names = "--data-dir", description = "A folder of MNIST IDX files to use instead of the cached download.")
+    Path dataDir;
+
+    @Option(names = "--quick", description = "Fewer steps, epochs and examples: a smoke run of the same code, not the "
+            + "lesson (verdicts may not hold).")
+    boolean quick;
+
+    @Option(names = "--threads", description = "Threads for the kernels (default: all cores).")
+    Integer threads;
+
+    static final class Names implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Experiments.names().iterator();
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (name.equals("list")) {
+            Experiments.all().forEach(e -> System.out.printf("%-20s %s%n", e.name(), e.title()));
+            return 0;
+        }
+        List<Experiment> chosen = name.equals("all") ? Experiments.all() : List.of(Experiments.named(name));
+        if (threads != null) {
+            Parallel.setThreads(threads);
+        }
+        Mnist.Splits[] cache = {null};
+        Experiments.Outcome outcome = Experiments.run(chosen, out, seed, quick, () -> {
+            if (cache[0] == null) {
+                cache[0] = Mnist.load(DatasetStore.locate(DatasetStore.MNIST, dataDir, System.err), "mnist");
+            }
+            return cache[0];
+        }, System.out);
+        System.out.printf("%d of %d verdicts agree with theory; report: %s%n", outcome.agreeing(), outcome.verdicts(),
+                out.resolve(chosen.size() == 1 ? chosen.getFirst().name() + "/index.html" : "index.html"));
+        return outcome.failures().isEmpty() ? 0 : 1;
+    }
+}
