@@ -57,6 +57,8 @@ final class InitVariance implements Experiment {
         LinePlot weight = new LinePlot("Norm of the gradient w.r.t. the weights", "layer", "norm (log scale)").logY();
         LinePlot curves = new LinePlot("Training loss", "step", "cross-entropy (log scale)").logY();
         double[] level = new double[C.length];
+        double[] finalLoss = new double[C.length];
+        int[] divergedAt = new int[C.length];
         List<List<String>> rows = new ArrayList<>();
         int steps = lab.size(300, 10);
         for (int k = 0; k < C.length; k++) {
@@ -91,6 +93,8 @@ final class InitVariance implements Experiment {
                     steps, 128, lab.seed());
             curves.series(scheme, DeepNets.count(steps), losses);
             int diverged = DeepNets.divergedAt(losses);
+            divergedAt[k] = diverged;
+            finalLoss[k] = DeepNets.tailMean(losses, 20);
             rows.add(List.of(scheme, Csv.num(slope), Csv.num(theory), Csv.num(gradSlope),
                     Csv.num(SignalPropagation.fitLogSlope(w, 1, depth - 1)), Csv.num(SignalPropagation.fitLogSlope(we, 1, depth - 1)),
                     Csv.num(SignalPropagation.geometricMean(w, 1, depth - 1)), Csv.num(level[k]),
@@ -105,6 +109,12 @@ final class InitVariance implements Experiment {
                     Csv.num(predicted) + " = ((L−1)/2)·ln(" + C[k] + "/2) ± 20 %",
                     Math.abs(measured - predicted) < 0.2 * Math.abs(predicted));
         }
+        lab.verdict("training: loss after " + steps + " steps for 1/n, 2/n, 3/n", String.format(Locale.ROOT,
+                "%.3f, %.3f, %s", finalLoss[0], finalLoss[1], divergedAt[2] > 0 ? "diverged at step " + divergedAt[2]
+                        : String.format(Locale.ROOT, "%.3f", finalLoss[2])),
+                "1/n stuck near ln 10 = 2.303 (vanishing), 2/n lowest, 3/n unstable",
+                Math.abs(finalLoss[0] - Math.log(10)) < 0.05 && finalLoss[1] < finalLoss[0]
+                        && (divergedAt[2] > 0 || finalLoss[2] > finalLoss[1]));
         lab.csv("layer_norms.csv", norms);
         lab.csv("per_example_weight_gradients.csv", perExample);
         lab.figure("activation_norms.png", "Per-example activation norm by layer: slopes ½ln(c/2) per layer",
