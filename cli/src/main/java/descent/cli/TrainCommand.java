@@ -1,5 +1,6 @@
 package descent.cli;
 
+import descent.autograd.Tensor;
 import descent.data.Augmentation;
 import descent.data.Curriculum;
 import descent.data.DataLoader;
@@ -7,15 +8,18 @@ import descent.data.Dataset;
 import descent.data.Mnist;
 import descent.data.Sampler;
 import descent.data.Samplers;
+import descent.diagnostics.ArchitectureLint;
 import descent.io.AtomicFiles;
 import descent.io.SafeTensors;
 import descent.kernels.Parallel;
 import descent.nn.Classifier;
+import descent.nn.Mode;
 import descent.optim.Hyperparameters;
 import descent.optim.Minimizer;
 import descent.optim.Optimizer;
 import descent.optim.Optimizers;
 import descent.optim.Schedule;
+import descent.tensor.NdArray;
 import descent.train.Callback;
 import descent.train.EarlyStopping;
 import descent.train.EpochMetrics;
@@ -33,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -249,6 +254,7 @@ final class TrainCommand implements Callable<Integer> {
                             + "%d threads%n", c.dataset(), train.size(),
                     validation == null ? "" : validation.size() + " validation, ", splits.test().size(),
                     describe(c, train), model.parameterCount(), optimizerLabel(c), c.batchSize(), c.threads());
+            lint(model, train, c.hyperparameters());
             if (resuming) {
                 trainer.resume(dir.resolve(CHECKPOINT));
                 System.out.printf("resuming %s after epoch %d (step %d)%n", dir, trainer.epoch(), trainer.step());
@@ -264,6 +270,22 @@ final class TrainCommand implements Callable<Integer> {
                     100 * test.accuracy(), test.loss(), trainer.stopReason() == null ? "" : " (" + trainer.stopReason() + ")",
                     dir);
             return 0;
+        }
+
+        /** Prints what {@link ArchitectureLint} finds in the configured model; weight decay covers every parameter. */
+        private static void lint(Classifier model, Dataset train, Map<String, String> hyper) {
+            double decay = Double.parseDouble(hyper.getOrDefault("weight_decay", "0"));
+            Set<String> decayed = decay > 0 ? model.trainableParameters().keySet() : Set.of();
+            Dataset sample = train.head(Math.min(8, train.size()));
+            float[] x = new float[sample.size() * sample.featureSize()];
+            for (int i = 0; i < sample.size(); i++) {
+                sample.copyFeatures(i, x, i * sample.featureSize());
+            }
+            Tensor input = Tensor.of(NdArray.wrap(x, sample.size(), sample.featureSize()));
+            for (ArchitectureLint.Warning w : ArchitectureLint.check(model, new ArchitectureLint.Context(decayed, input,
+                    true, Mode.EVAL))) {
+                System.out.println("  lint: " + w);
+            }
         }
 
         /** A schedule named without its length runs over the whole training: "cosine" becomes cosine:STEPS. */

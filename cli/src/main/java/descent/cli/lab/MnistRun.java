@@ -66,6 +66,11 @@ record MnistRun(String label, Mlp.Spec spec, String optimizer, Map<String, Strin
         double gap() {
             return 100 * (train.accuracy() - test.accuracy());
         }
+
+        /** Final test loss minus train loss (evaluation mode for both). */
+        double lossGap() {
+            return test.loss() - train.loss();
+        }
     }
 
     Result train(Lab lab, Dataset trainSet, Dataset validation, Dataset test) throws IOException {
@@ -131,10 +136,11 @@ record MnistRun(String label, Mlp.Spec spec, String optimizer, Map<String, Strin
         for (Result r : results) {
             rows.add(List.of(r.run().label(), Integer.toString(r.history().size()), pct(r.train().accuracy()),
                     pct(r.test().accuracy()), String.format(java.util.Locale.ROOT, "%.2f", r.gap()),
+                    String.format(java.util.Locale.ROOT, "%.4f", r.train().loss()),
                     String.format(java.util.Locale.ROOT, "%.4f", r.test().loss())));
         }
         lab.table("Final results (evaluation mode)", List.of("variant", "epochs", "train acc %", "test acc %",
-                "gap (points)", "test loss"), rows);
+                "gap (points)", "train loss", "test loss"), rows);
     }
 
     static String pct(double fraction) {
