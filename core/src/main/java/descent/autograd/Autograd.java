@@ -35,6 +35,14 @@ public final class Autograd {
         return out;
     }
 
+    /**
+     * Every node below {@code root} that requires grad (and root), each after its inputs: the order
+     * in which they were computed, reversed by the backward pass. For tools that walk the graph.
+     */
+    public static List<Tensor> topologicalOrder(Tensor root) {
+        return Engine.topologicalOrder(root);
+    }
+
     /** The gradient of a scalar output with respect to one input. */
     public static Tensor grad(Tensor output, Tensor input, boolean createGraph) {
         return grad(output, List.of(input), createGraph).get(0);

@@ -64,7 +64,7 @@ final class Engine {
     }
 
     /** Nodes that require grad, each after all of its inputs (depth-first post-order). */
-    private static List<Tensor> topologicalOrder(Tensor root) {
+    static List<Tensor> topologicalOrder(Tensor root) {
         List<Tensor> order = new ArrayList<>();
         Map<Tensor, Boolean> visited = new IdentityHashMap<>();
         ArrayDeque<Tensor> stack = new ArrayDeque<>();

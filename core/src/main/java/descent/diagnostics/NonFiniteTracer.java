@@ -7,7 +7,6 @@ import descent.nn.Mode;
 import descent.nn.Module;
 import descent.tensor.NdArray;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,7 +79,7 @@ public final class NonFiniteTracer {
         if (!value.requiresGrad()) {
             return null;
         }
-        List<Tensor> order = topologicalOrder(value);
+        List<Tensor> order = Autograd.topologicalOrder(value);
         List<Tensor> grads = Autograd.grad(value, order, false);
         Map<Tensor, Tensor> gradOf = new IdentityHashMap<>();
         for (int i = 0; i < order.size(); i++) {
@@ -141,40 +140,12 @@ public final class NonFiniteTracer {
 
     /** An op of {@code layer} whose value is non-finite although its inputs are finite. */
     private static String origin(Tensor output, String layer, Map<Tensor, String> owner) {
-        for (Tensor t : topologicalOrder(output)) {
+        for (Tensor t : Autograd.topologicalOrder(output)) {
             if (layer.equals(owner.get(t)) && !allFinite(t.value())
                     && t.inputs().stream().allMatch(in -> allFinite(in.value()))) {
                 return t.opName();
             }
         }
         return output.opName();
-    }
-
-    /** Every node that requires grad below root, each after its inputs (iterative post-order). */
-    private static List<Tensor> topologicalOrder(Tensor root) {
-        List<Tensor> order = new ArrayList<>();
-        Map<Tensor, Boolean> visited = new IdentityHashMap<>();
-        ArrayDeque<Tensor> stack = new ArrayDeque<>();
-        ArrayDeque<Integer> next = new ArrayDeque<>();
-        stack.push(root);
-        next.push(0);
-        visited.put(root, Boolean.TRUE);
-        while (!stack.isEmpty()) {
-            Tensor t = stack.peek();
-            int i = next.pop();
-            List<Tensor> inputs = t.inputs();
-            if (i < inputs.size()) {
-                next.push(i + 1);
-                Tensor child = inputs.get(i);
-                if ((child.requiresGrad() || !child.isLeaf()) && visited.putIfAbsent(child, Boolean.TRUE) == null) {
-                    stack.push(child);
-                    next.push(0);
-                }
-            } else {
-                stack.pop();
-                order.add(t);
-            }
-        }
-        return order;
     }
 }
