@@ -19,7 +19,6 @@ import descent.optim.Minimizer;
 import descent.optim.Optimizer;
 import descent.optim.Optimizers;
 import descent.optim.Schedule;
-import descent.tensor.NdArray;
 import descent.train.Callback;
 import descent.train.EarlyStopping;
 import descent.train.EpochMetrics;
@@ -276,12 +275,7 @@ final class TrainCommand implements Callable<Integer> {
         private static void lint(Classifier model, Dataset train, Map<String, String> hyper) {
             double decay = Double.parseDouble(hyper.getOrDefault("weight_decay", "0"));
             Set<String> decayed = decay > 0 ? model.trainableParameters().keySet() : Set.of();
-            Dataset sample = train.head(Math.min(8, train.size()));
-            float[] x = new float[sample.size() * sample.featureSize()];
-            for (int i = 0; i < sample.size(); i++) {
-                sample.copyFeatures(i, x, i * sample.featureSize());
-            }
-            Tensor input = Tensor.of(NdArray.wrap(x, sample.size(), sample.featureSize()));
+            Tensor input = Tensor.of(train.batch(0, Math.min(8, train.size())).inputs());
             for (ArchitectureLint.Warning w : ArchitectureLint.check(model, new ArchitectureLint.Context(decayed, input,
                     true, Mode.EVAL))) {
                 System.out.println("  lint: " + w);

@@ -1,5 +1,6 @@
 package descent.data;
 
+import descent.tensor.NdArray;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
@@ -110,13 +111,36 @@ public final class Dataset {
 
     /** The examples at {@code indices}, in that order. */
     public Dataset subset(String subsetName, int[] indices) {
+        return new Dataset(subsetName, gatherFeatures(indices), exampleShape, gatherLabels(indices), classes);
+    }
+
+    /** The examples at {@code indices} as one flat batch: features [n, featureSize] and their labels. */
+    public Batch batch(int[] indices) {
+        return new Batch(NdArray.wrap(gatherFeatures(indices), indices.length, featureSize), gatherLabels(indices),
+                indices.clone());
+    }
+
+    /** Examples {@code from} (inclusive) to {@code to} (exclusive) as one flat batch. */
+    public Batch batch(int from, int to) {
+        int[] idx = new int[to - from];
+        Arrays.setAll(idx, i -> from + i);
+        return batch(idx);
+    }
+
+    private float[] gatherFeatures(int[] indices) {
         float[] f = new float[indices.length * featureSize];
-        int[] l = new int[indices.length];
         for (int k = 0; k < indices.length; k++) {
             copyFeatures(indices[k], f, k * featureSize);
+        }
+        return f;
+    }
+
+    private int[] gatherLabels(int[] indices) {
+        int[] l = new int[indices.length];
+        for (int k = 0; k < indices.length; k++) {
             l[k] = labels[indices[k]];
         }
-        return new Dataset(subsetName, f, exampleShape, l, classes);
+        return l;
     }
 
     /** The first {@code n} examples. */

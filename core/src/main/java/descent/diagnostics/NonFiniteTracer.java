@@ -7,6 +7,7 @@ import descent.nn.Mode;
 import descent.nn.Module;
 import descent.tensor.NdArray;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,8 +83,12 @@ public final class NonFiniteTracer {
         List<Tensor> order = Autograd.topologicalOrder(value);
         List<Tensor> grads = Autograd.grad(value, order, false);
         Map<Tensor, Tensor> gradOf = new IdentityHashMap<>();
+        Map<Tensor, List<Tensor>> consumers = new IdentityHashMap<>();
         for (int i = 0; i < order.size(); i++) {
             gradOf.put(order.get(i), grads.get(i));
+            for (Tensor in : order.get(i).inputs()) {
+                consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(order.get(i));
+            }
         }
         // Reverse topological order is the order in which the backward pass finishes each gradient.
         for (int i = order.size() - 1; i >= 0; i--) {
@@ -91,9 +96,8 @@ public final class NonFiniteTracer {
             if (allFinite(gradOf.get(node).value())) {
                 continue;
             }
-            for (int j = order.size() - 1; j > i; j--) {
-                Tensor consumer = order.get(j);
-                if (consumer.inputs().stream().anyMatch(t -> t == node) && allFinite(gradOf.get(consumer).value())) {
+            for (Tensor consumer : consumers.getOrDefault(node, List.of())) {
+                if (allFinite(gradOf.get(consumer).value())) {
                     String layer = owner.getOrDefault(consumer, LOSS);
                     String type = layer.equals(LOSS) ? "loss" : types.get(layer);
                     return new Finding(Pass.BACKWARD, layer, type, consumer.opName(), "the gradient through "

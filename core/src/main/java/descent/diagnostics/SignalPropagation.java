@@ -1,14 +1,17 @@
 package descent.diagnostics;
 
+import descent.autograd.Autograd;
 import descent.autograd.Tensor;
 import descent.nn.Linear;
 import descent.nn.Mode;
 import descent.nn.Module;
+import descent.tensor.NdArray;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /**
  * How signals travel through a network's depth on one batch: per Linear layer (layer 1 nearest
@@ -63,7 +66,7 @@ public final class SignalPropagation {
         List<Tensor> wrt = new ArrayList<>(lastOutput.values());
         wrt.addAll(weights.values());
         wrt.addAll(linearOutput.values());
-        List<Tensor> grads = descent.autograd.Autograd.grad(value, wrt, false);
+        List<Tensor> grads = Autograd.grad(value, wrt, false);
         int batch = input.rank() > 1 ? input.dim(0) : 1;
         List<Layer> layers = new ArrayList<>();
         int i = 0;
@@ -79,7 +82,7 @@ public final class SignalPropagation {
     }
 
     /** √(Σ_b ‖δ_b‖²‖a_b‖²) over the rows of δ [batch, out] and a [batch, in]. */
-    private static double perExampleNorm(descent.tensor.NdArray delta, descent.tensor.NdArray a) {
+    private static double perExampleNorm(NdArray delta, NdArray a) {
         double[] d = delta.toDoubleArray();
         double[] x = a.toDoubleArray();
         int rows = delta.rank() > 1 ? delta.dim(0) : 1;
@@ -133,7 +136,7 @@ public final class SignalPropagation {
     }
 
     /** A column of the measurements. */
-    public static double[] column(List<Layer> layers, java.util.function.ToDoubleFunction<Layer> f) {
+    public static double[] column(List<Layer> layers, ToDoubleFunction<Layer> f) {
         return layers.stream().mapToDouble(f).toArray();
     }
 }

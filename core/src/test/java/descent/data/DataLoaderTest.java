@@ -37,6 +37,17 @@ class DataLoaderTest {
     }
 
     @Test
+    void aBatchGathersTheExamplesInOrder() {
+        Dataset d = counting(6);
+        Batch b = d.batch(new int[] {4, 1});
+        assertArrayEquals(new int[] {2, 2}, b.inputs().shape());
+        assertArrayEquals(new float[] {4, 40, 1, 10}, b.inputs().toFloatArray());
+        assertArrayEquals(new int[] {1, 1}, b.labels());
+        assertArrayEquals(new int[] {4, 1}, b.indices());
+        assertArrayEquals(new float[] {2, 20, 3, 30, 4, 40}, d.batch(2, 5).inputs().toFloatArray());
+    }
+
+    @Test
     void shuffledEpochVisitsEveryExampleOnceAndBatchesMatchTheirIndices() {
         Dataset d = counting(10);
         List<Batch> batches = all(DataLoader.shuffled(d, 4), 0, 7);

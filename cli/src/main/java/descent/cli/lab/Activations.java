@@ -2,6 +2,7 @@ package descent.cli.lab;
 
 import descent.autograd.Tensor;
 import descent.cli.plot.LinePlot;
+import descent.data.Batch;
 import descent.data.Dataset;
 import descent.diagnostics.MeanField;
 import descent.diagnostics.SignalPropagation;
@@ -15,7 +16,9 @@ import descent.nn.Sequential;
 import descent.optim.Hyperparameters;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Sigmoid, tanh and ReLU in the same deep network: how the gradient travels back, and how each trains. */
 final class Activations implements Experiment {
@@ -47,14 +50,16 @@ final class Activations implements Experiment {
     public void run(Lab lab) throws IOException {
         Dataset train = lab.mnist().train();
         int batch = lab.size(512, 128);
-        Tensor x = DeepNets.inputs(train, batch);
-        int[] y = DeepNets.labels(train, batch);
+        Batch sample = train.batch(0, batch);
+        Tensor x = Tensor.of(sample.inputs());
+        int[] y = sample.labels();
         int steps = lab.size(400, 10);
         LinePlot grads = new LinePlot("Gradient w.r.t. the activations, by layer", "layer", "norm (log scale)").logY();
         LinePlot curves = new LinePlot("Training loss (SGD lr 0.01, momentum 0.9)", "step", "cross-entropy").logY();
         Csv csv = new Csv("activation,layer,activation_norm,activation_gradient_norm,weight_gradient_norm,"
                 + "predicted_activation_gradient_norm");
         List<List<String>> rows = new ArrayList<>();
+        Map<String, double[]> ratioAndLoss = new LinkedHashMap<>();
         for (Activation act : List.of(Activation.sigmoid(), Activation.tanh(), Activation.relu())) {
             double c = act.gain() * act.gain();
             Sequential model = DeepNets.stack(train, DEPTH, WIDTH, act, Init.kaimingNormal(FanMode.FAN_IN, act.gain()),
@@ -87,17 +92,18 @@ final class Activations implements Experiment {
             double[] losses = DeepNets.train(model, train, "sgd", Hyperparameters.of("lr", "0.01", "momentum", "0.9"),
                     steps, 128, lab.seed());
             curves.series(act.name(), DeepNets.count(steps), losses);
-            rows.add(List.of(act.name(), Csv.num(c), Csv.num(measuredRatio), Csv.num(predictedRatio),
-                    Csv.num(DeepNets.tailMean(losses, 20))));
+            double finalLoss = DeepNets.tailMean(losses, 20);
+            ratioAndLoss.put(act.name(), new double[] {measuredRatio, finalLoss});
+            rows.add(List.of(act.name(), Csv.num(c), Csv.num(measuredRatio), Csv.num(predictedRatio), Csv.num(finalLoss)));
         }
-        double sigmoidRatio = Double.parseDouble(rows.get(0).get(2));
-        double reluRatio = Double.parseDouble(rows.get(2).get(2));
+        double sigmoidRatio = ratioAndLoss.get("Sigmoid")[0];
+        double reluRatio = ratioAndLoss.get("ReLU")[0];
         lab.verdict("sigmoid's gradient vanishes toward the input, ReLU's does not",
                 "layer-1/layer-" + (DEPTH - 1) + " ratios " + Csv.num(sigmoidRatio) + " (sigmoid), " + Csv.num(reluRatio)
                         + " (ReLU)", "sigmoid < 0.01, ReLU between 0.3 and 3",
                 sigmoidRatio < 0.01 && reluRatio > 0.3 && reluRatio < 3);
-        double sigmoidLoss = Double.parseDouble(rows.get(0).get(4));
-        double reluLoss = Double.parseDouble(rows.get(2).get(4));
+        double sigmoidLoss = ratioAndLoss.get("Sigmoid")[1];
+        double reluLoss = ratioAndLoss.get("ReLU")[1];
         lab.verdict("final training loss, sigmoid vs ReLU", Csv.num(sigmoidLoss) + " vs " + Csv.num(reluLoss),
                 "ReLU lower (sigmoid's early layers barely learn)", reluLoss < sigmoidLoss);
         lab.csv("layer_norms.csv", csv);

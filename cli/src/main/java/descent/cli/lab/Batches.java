@@ -1,6 +1,7 @@
 package descent.cli.lab;
 
 import descent.autograd.Tensor;
+import descent.data.Batch;
 import descent.data.Dataset;
 import descent.data.Samplers;
 import descent.nn.Losses;
@@ -31,23 +32,18 @@ final class Batches {
 
     /** One SGD step of cross-entropy on the next batch; returns the batch's loss (NaN steps are not taken). */
     double step(Module model, Optimizer opt) {
-        float[] x = new float[size * data.featureSize()];
-        int[] y = new int[size];
+        int[] picked = new int[size];
         for (int i = 0; i < size; i++) {
             if (position == order.length) {
                 order = Samplers.permutation(data.size(), rng);
                 position = 0;
             }
-            int k = order[position++];
-            data.copyFeatures(k, x, i * data.featureSize());
-            y[i] = data.label(k);
+            picked[i] = order[position++];
         }
+        Batch batch = data.batch(picked);
         opt.zeroGrad();
-        NdArray input = NdArray.wrap(x, size, data.featureSize());
-        if (dtype != DType.FLOAT32) {
-            input = NdArray.of(input.toDoubleArray(), size, data.featureSize());
-        }
-        Tensor loss = Losses.crossEntropy(model.forward(Tensor.of(input), Mode.EVAL), y);
+        NdArray input = dtype == DType.FLOAT32 ? batch.inputs() : batch.inputs().astype(dtype);
+        Tensor loss = Losses.crossEntropy(model.forward(Tensor.of(input), Mode.EVAL), batch.labels());
         double v = loss.item();
         if (Double.isFinite(v)) {
             loss.backward();

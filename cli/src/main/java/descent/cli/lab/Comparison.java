@@ -157,10 +157,9 @@ final class Comparison implements Experiment {
             val = s.validation();
         }
         int epochs = lab.size(without.epochs(), 3);
-        MnistRun a = new MnistRun(without.label(), without.spec(), without.optimizer(), without.hyper(), epochs,
-                without.batchSize(), without.augment(), without.patience());
-        MnistRun b = new MnistRun(with.label(), with.spec(), with.optimizer(), with.hyper(), epochs, with.batchSize(),
-                with.augment(), lab.size(with.patience(), Math.min(with.patience(), 1)));
+        MnistRun a = without.withEpochs(epochs);
+        // A smoke run still stops early, after one epoch without improvement.
+        MnistRun b = with.withEpochs(epochs).withEarlyStopping(lab.size(with.patience(), Math.min(with.patience(), 1)));
         lab.text(String.format(Locale.ROOT, "%d training examples%s, %d test examples; MLP %s, %s; %s %s, batch %d, up "
                         + "to %d epochs; the same seed (initial weights, data order) for both.", train.size(),
                 val == null ? "" : ", " + val.size() + " validation", data.test().size(),

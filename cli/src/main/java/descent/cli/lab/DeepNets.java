@@ -1,11 +1,9 @@
 package descent.cli.lab;
 
-import descent.autograd.Tensor;
 import descent.data.Dataset;
 import descent.init.Initializer;
 import descent.nn.Activation;
 import descent.nn.Linear;
-import descent.nn.Mode;
 import descent.nn.Module;
 import descent.nn.Sequential;
 import descent.nn.Standardize;
@@ -13,7 +11,6 @@ import descent.optim.Hyperparameters;
 import descent.optim.Optimizer;
 import descent.optim.Optimizers;
 import descent.tensor.DType;
-import descent.tensor.NdArray;
 import descent.train.SplitMix64;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,23 +39,6 @@ final class DeepNets {
             in = out;
         }
         return new Sequential(layers);
-    }
-
-    /** The first {@code n} examples as one input batch. */
-    static Tensor inputs(Dataset d, int n) {
-        float[] x = new float[n * d.featureSize()];
-        for (int i = 0; i < n; i++) {
-            d.copyFeatures(i, x, i * d.featureSize());
-        }
-        return Tensor.of(NdArray.wrap(x, n, d.featureSize()));
-    }
-
-    static int[] labels(Dataset d, int n) {
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) {
-            y[i] = d.label(i);
-        }
-        return y;
     }
 
     /**

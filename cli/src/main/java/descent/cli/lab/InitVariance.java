@@ -2,6 +2,7 @@ package descent.cli.lab;
 
 import descent.autograd.Tensor;
 import descent.cli.plot.LinePlot;
+import descent.data.Batch;
 import descent.data.Dataset;
 import descent.diagnostics.MeanField;
 import descent.diagnostics.SignalPropagation;
@@ -48,8 +49,9 @@ final class InitVariance implements Experiment {
         Dataset train = lab.mnist().train();
         int depth = DEPTH;
         int batch = lab.size(512, 128);
-        Tensor x = DeepNets.inputs(train, batch);
-        int[] y = DeepNets.labels(train, batch);
+        Batch sample = train.batch(0, batch);
+        Tensor x = Tensor.of(sample.inputs());
+        int[] y = sample.labels();
         Csv norms = new Csv("scheme,layer,activation_norm,activation_gradient_norm,weight_gradient_norm");
         Csv perExample = new Csv("scheme,layer,per_example_weight_gradient_norm");
         LinePlot act = new LinePlot("Activation norm by layer", "layer", "per-example norm (log scale)").logY();

@@ -4,6 +4,7 @@ import descent.autograd.Autograd;
 import descent.autograd.Tensor;
 import descent.cli.plot.LinePlot;
 import descent.optim.Hyperparameters;
+import descent.optim.Objective;
 import descent.optim.Optimizer;
 import descent.optim.Optimizers;
 import descent.optim.Spectrum;
@@ -140,7 +141,7 @@ final class InputNormalization implements Experiment {
     private static NdArray newtonStep(Function<Tensor, Tensor> loss, NdArray start) {
         Tensor theta = Tensor.param(start);
         Optimizers.create("newton", Hyperparameters.of(), Map.of("theta", theta))
-                .step(descent.optim.Objective.closure(Map.of("theta", theta), () -> loss.apply(theta)));
+                .step(Objective.closure(Map.of("theta", theta), () -> loss.apply(theta)));
         return theta.value();
     }
 }

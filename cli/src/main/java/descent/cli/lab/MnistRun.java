@@ -22,8 +22,10 @@ import descent.train.SplitMix64;
 import descent.train.Trainer;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -52,6 +54,10 @@ record MnistRun(String label, Mlp.Spec spec, String optimizer, Map<String, Strin
 
     MnistRun withEarlyStopping(int patience) {
         return new MnistRun(label, spec, optimizer, hyper, epochs, batchSize, augment, patience);
+    }
+
+    MnistRun withEpochs(int n) {
+        return new MnistRun(label, spec, optimizer, hyper, n, batchSize, augment, patience);
     }
 
     MnistRun named(String newLabel) {
@@ -135,16 +141,16 @@ record MnistRun(String label, Mlp.Spec spec, String optimizer, Map<String, Strin
         List<List<String>> rows = new ArrayList<>();
         for (Result r : results) {
             rows.add(List.of(r.run().label(), Integer.toString(r.history().size()), pct(r.train().accuracy()),
-                    pct(r.test().accuracy()), String.format(java.util.Locale.ROOT, "%.2f", r.gap()),
-                    String.format(java.util.Locale.ROOT, "%.4f", r.train().loss()),
-                    String.format(java.util.Locale.ROOT, "%.4f", r.test().loss())));
+                    pct(r.test().accuracy()), String.format(Locale.ROOT, "%.2f", r.gap()),
+                    String.format(Locale.ROOT, "%.4f", r.train().loss()),
+                    String.format(Locale.ROOT, "%.4f", r.test().loss())));
         }
         lab.table("Final results (evaluation mode)", List.of("variant", "epochs", "train acc %", "test acc %",
                 "gap (points)", "train loss", "test loss"), rows);
     }
 
     static String pct(double fraction) {
-        return String.format(java.util.Locale.ROOT, "%.2f", 100 * fraction);
+        return String.format(Locale.ROOT, "%.2f", 100 * fraction);
     }
 
     /** A seeded subset of {@code n} training examples (all of them if there are fewer). */
@@ -153,6 +159,6 @@ record MnistRun(String label, Mlp.Spec spec, String optimizer, Map<String, Strin
             return train;
         }
         int[] idx = Samplers.permutation(train.size(), SplitMix64.derive(seed, "subset"));
-        return train.subset(train.name() + "[" + n + "]", java.util.Arrays.copyOf(idx, n));
+        return train.subset(train.name() + "[" + n + "]", Arrays.copyOf(idx, n));
     }
 }

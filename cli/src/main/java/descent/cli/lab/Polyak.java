@@ -49,19 +49,15 @@ final class Polyak implements Experiment {
         Optimizer opt = (Optimizer) Optimizers.create("sgd", Hyperparameters.of("lr", Double.toString(LR)), params);
         Averaging polyak = Averaging.polyak(params, burnIn);
         Averaging ema = Averaging.exponential(params, DECAY);
-        SplitMix64 rng = SplitMix64.derive(lab.seed(), "gradient noise");
+        NoisyQuadratic problem = new NoisyQuadratic(SplitMix64.derive(lab.seed(), "gradient noise"), SIGMA);
         Csv csv = new Csv("step,sgd,polyak,exponential");
         double[][] series = new double[3][steps];
         for (int s = 0; s < steps; s++) {
-            opt.zeroGrad();
-            NdArray noise = NdArray.randn(rng, DType.FLOAT64, D).mul(SIGMA);
-            theta.mul(theta).sum().mul(0.5).add(theta.mul(Tensor.of(noise)).sum()).backward();
-            opt.step();
+            series[0][s] = problem.step(theta, opt);
             polyak.update();
             ema.update();
-            series[0][s] = squared(theta.value());
-            series[1][s] = polyak.average("theta") == null ? Double.NaN : squared(polyak.average("theta"));
-            series[2][s] = squared(ema.average("theta"));
+            series[1][s] = polyak.average("theta") == null ? Double.NaN : NoisyQuadratic.squaredNorm(polyak.average("theta"));
+            series[2][s] = NoisyQuadratic.squaredNorm(ema.average("theta"));
             csv.row(s + 1, series[0][s], series[1][s], series[2][s]);
         }
         LinePlot plot = new LinePlot("Squared distance to the minimum", "step", "‖θ‖² (log scale)").logY();
@@ -72,7 +68,7 @@ final class Polyak implements Experiment {
         lab.figure("distances.png", "The averaged iterates are much closer to the minimum than the iterate itself",
                 f -> plot.write(f, 900, 520));
         double sgd = DeepNets.tailMean(series[0], steps / 10);
-        double floor = D * LR * SIGMA * SIGMA / (2 - LR);
+        double floor = NoisyQuadratic.floor(D, LR, SIGMA);
         // Averaging T iterates of θ ← (1−η)θ − ηξ leaves about dσ²/T: the noise, averaged over T gradients.
         int averaged = steps - burnIn;
         double polyakTheory = D * SIGMA * SIGMA / averaged;
@@ -91,13 +87,5 @@ final class Polyak implements Experiment {
                 List.of("SGD (last 10 %)", Csv.num(sgd), Csv.num(floor)),
                 List.of("Polyak (final)", Csv.num(series[1][steps - 1]), Csv.num(polyakTheory)),
                 List.of("exponential (second half)", Csv.num(emaMeasured), Csv.num(emaTheory))));
-    }
-
-    private static double squared(NdArray a) {
-        double s = 0;
-        for (double v : a.toDoubleArray()) {
-            s += v * v;
-        }
-        return s;
     }
 }

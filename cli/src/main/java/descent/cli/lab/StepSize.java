@@ -106,27 +106,16 @@ final class StepSize implements Experiment {
             Hyperparameters h = k == 0 ? Hyperparameters.of("lr", Double.toString(lr))
                     : Hyperparameters.of("lr", Double.toString(lr), "schedule", "inverse-sqrt:1");
             Optimizer opt = (Optimizer) Optimizers.create("sgd", h, Map.of("t", theta));
-            SplitMix64 rng = SplitMix64.derive(lab.seed(), "gradient noise");
+            NoisyQuadratic problem = new NoisyQuadratic(SplitMix64.derive(lab.seed(), "gradient noise"), sigma);
             double[] sq = new double[steps];
             for (int s = 0; s < steps; s++) {
-                opt.zeroGrad();
-                NdArray noise = NdArray.randn(rng, DType.FLOAT64, d).mul(sigma);
-                // ½‖θ‖² + ξ·θ: the gradient θ + ξ is the true gradient plus noise.
-                theta.mul(theta).sum().mul(0.5).add(theta.mul(Tensor.of(noise)).sum()).backward();
-                opt.step();
-                double[] v = theta.value().toDoubleArray();
-                double s2 = 0;
-                for (double a : v) {
-                    s2 += a * a;
-                }
-                sq[s] = s2;
-                csv.row(names[k], s + 1, s2);
+                sq[s] = problem.step(theta, opt);
+                csv.row(names[k], s + 1, sq[s]);
             }
             plot.series(names[k], DeepNets.count(steps), sq);
             finals[k] = DeepNets.tailMean(sq, steps / 10);
         }
-        // Stationary variance of θ ← (1−η)θ − ηξ is η²σ²/(1 − (1−η)²) = ησ²/(2 − η) per coordinate.
-        double floor = d * lr * sigma * sigma / (2 - lr);
+        double floor = NoisyQuadratic.floor(d, lr, sigma);
         lab.verdict("constant step: noise floor of ‖θ‖² (mean of the last 10 % of steps)", Csv.num(finals[0]),
                 Csv.num(floor) + " = dησ²/(2 − η) ± 15 %", Math.abs(finals[0] / floor - 1) < 0.15);
         lab.verdict("1/√t step: ‖θ‖² at the end, relative to the constant step's floor", Csv.num(finals[1] / finals[0]),

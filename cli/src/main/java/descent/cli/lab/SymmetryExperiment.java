@@ -4,8 +4,12 @@ import descent.cli.plot.LinePlot;
 import descent.data.Dataset;
 import descent.diagnostics.Symmetry;
 import descent.init.Init;
+import descent.nn.Classifier;
 import descent.nn.Mlp;
+import descent.nn.Standardize;
 import descent.optim.Hyperparameters;
+import descent.optim.Optimizer;
+import descent.optim.Optimizers;
 import descent.tensor.DType;
 import descent.train.SplitMix64;
 import java.io.IOException;
@@ -52,12 +56,11 @@ final class SymmetryExperiment implements Experiment {
                 spec = spec.withInit(Init.constant(0.01));
             }
             Mlp mlp = new Mlp(spec, SplitMix64.derive(lab.seed(), "weights"));
-            descent.nn.Classifier model = new descent.nn.Classifier(standardize(train), mlp);
+            Classifier model = new Classifier(standardize(train), mlp);
             List<double[]> counts = new ArrayList<>();
             double[] losses = new double[steps];
             Hyperparameters h = Hyperparameters.of("lr", "0.05", "momentum", "0.9");
-            descent.optim.Optimizer opt = (descent.optim.Optimizer) descent.optim.Optimizers.create("sgd", h,
-                    model.trainableParameters());
+            Optimizer opt = (Optimizer) Optimizers.create("sgd", h, model.trainableParameters());
             Batches batches = new Batches(train, 128, SplitMix64.derive(lab.seed(), "data order"), DType.FLOAT64);
             for (int s = 0; s <= steps; s++) {
                 if (s % every == 0) {
@@ -94,8 +97,8 @@ final class SymmetryExperiment implements Experiment {
                 rows);
     }
 
-    private static descent.nn.Standardize standardize(Dataset train) {
+    private static Standardize standardize(Dataset train) {
         Dataset.Moments m = train.moments(false);
-        return new descent.nn.Standardize(m.mean(), m.std(), DType.FLOAT64);
+        return new Standardize(m.mean(), m.std(), DType.FLOAT64);
     }
 }
