@@ -68,10 +68,22 @@ final class Derivatives {
             }
             case Op.MatMul op -> new Tensor[] {
                     wants(a) ? g.matmul(b.transpose(-1, -2)) : null,
-                    wants(b) ? a.transpose(-1, -2).matmul(g) : null};
+                    wants(b) ? matmulGradB(a, b, g) : null};
             case Op.Gather op -> new Tensor[] {g.scatterAdd(op.axis(), op.index(), a.shape())};
             case Op.ScatterAdd op -> new Tensor[] {g.gather(op.axis(), op.index())};
         };
+    }
+
+    /**
+     * The gradient of B in C = A·B, aᵀ·g, laid out like B: when B is a transposed view (a Linear
+     * layer's Wᵀ) it is computed as (gᵀ·a)ᵀ, so the weight's own gradient arrives contiguous and
+     * needs no transposing copy. Each element is the same sum in the same order either way.
+     */
+    private static Tensor matmulGradB(Tensor a, Tensor b, Tensor g) {
+        if (b.value().isTransposedMatrix()) {
+            return g.transpose(-1, -2).matmul(a).transpose(-1, -2);
+        }
+        return a.transpose(-1, -2).matmul(g);
     }
 
     private static boolean wants(Tensor t) {

@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * registers; 6×32 on AVX-512) and performs 2·MR FMAs per two vector loads. Edge tiles are
  * computed whole into a scratch tile, of which only the real rows and columns are added to C.
  *
- * <p>Work is split into equal runs of column panels (or of row slivers, when C is taller than wide);
+ * <p>Work is split into equal runs of column panels or of row slivers, whichever leaves less packing;
  * each C element is computed by one thread in a fixed order, so results do not depend on timing.
  */
 final class FloatGemm {
@@ -56,9 +56,9 @@ final class FloatGemm {
         }
         int colPanels = (n + NR - 1) / NR;
         int rowSlivers = (m + MR - 1) / MR;
-        boolean splitColumns = colPanels >= rowSlivers;
         long work = (long) m * n * k;
         int parts = (int) Math.max(1, Math.min(Parallel.threads(), work / MIN_WORK_PER_THREAD));
+        boolean splitColumns = splitColumns(m, n, parts, aCs != 1, bCs != 1, colPanels, rowSlivers);
         parts = Math.min(parts, splitColumns ? colPanels : rowSlivers);
         final int p = parts;
         Parallel.run(p, t -> {
@@ -72,6 +72,20 @@ final class FloatGemm {
                 block(i0, i1, 0, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc);
             }
         });
+    }
+
+    /**
+     * Whether to give each thread a run of columns rather than of rows. Every thread packs the whole
+     * of the operand that is not split: k·(n/p + m) floats for columns against k·(n + m/p) for rows,
+     * so columns win when B is the larger operand. A transposed operand, packed by strided reads,
+     * counts three times its size (as measured on the training shapes).
+     */
+    private static boolean splitColumns(int m, int n, int parts, boolean aStrided, boolean bStrided,
+                                        int colPanels, int rowSlivers) {
+        if (colPanels < parts || rowSlivers < parts) {
+            return colPanels >= rowSlivers;
+        }
+        return (bStrided ? 3L : 1L) * n >= (aStrided ? 3L : 1L) * m;
     }
 
     /** Computes rows [i0, i1) and columns [j0, j1) of C. */

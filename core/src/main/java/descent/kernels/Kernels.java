@@ -55,6 +55,27 @@ public interface Kernels {
               double[] c, int cOff, int ldc, boolean accumulate);
 
     /** The kernels chosen at start-up: Vector API unless unavailable or forced scalar. */
+    /**
+     * One SGD step over n elements, in one pass: u = g + λ·p; with momentum, the new buffer
+     * bOut = u at the first step (b null) and μ·b + (1 − dampening)·u after, and the direction
+     * bOut, or u + μ·bOut with Nesterov; without, the direction u (b and bOut unused). Writes
+     * p − lr·direction into out. bOut may be b itself. Every product and sum is rounded to the
+     * arrays' precision, as the same operations done one array at a time would be.
+     */
+    void sgd(SgdStep s, float[] p, float[] g, float[] b, float[] bOut, float[] out, int n);
+
+    void sgd(SgdStep s, double[] p, double[] g, double[] b, double[] bOut, double[] out, int n);
+
+    /**
+     * One Adam step over n elements, in one pass: u = g + λ·p, mOut = β₁m + (1−β₁)u,
+     * vOut = β₂v + (1−β₂)u², direction (mOut/c₁) / (√vOut/c₂ + ε) + λ_d·p, and p − lr·direction
+     * written into out. mOut and vOut may be m and v themselves. Rounded as {@link #sgd} is.
+     */
+    void adam(AdamStep s, float[] p, float[] g, float[] m, float[] v, float[] mOut, float[] vOut, float[] out, int n);
+
+    void adam(AdamStep s, double[] p, double[] g, double[] m, double[] v, double[] mOut, double[] vOut, double[] out,
+              int n);
+
     static Kernels get() {
         return KernelChoice.INSTANCE;
     }

@@ -430,4 +430,107 @@ final class VectorKernels implements Kernels {
         DoubleGemm.gemm(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
                 c, cOff, ldc, accumulate);
     }
+
+    // The optimizer steps: lanewise add, mul, div and sqrt round exactly as the scalar reference
+    // does, so these give its bits; the loop-invariant tests are unswitched by the JIT.
+
+    @Override
+    public void sgd(SgdStep s, float[] p, float[] g, float[] b, float[] bOut, float[] out, int n) {
+        boolean decay = s.weightDecay() != 0, momentum = s.momentum() != 0, first = b == null, nesterov = s.nesterov();
+        float lambda = (float) s.weightDecay(), mu = (float) s.momentum(), keep = (float) (1 - s.dampening());
+        float step = (float) -s.lr();
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector pv = FloatVector.fromArray(F, p, i);
+            FloatVector u = FloatVector.fromArray(F, g, i);
+            if (decay) {
+                u = u.add(pv.mul(lambda));
+            }
+            FloatVector d = u;
+            if (momentum) {
+                FloatVector bn = first ? u : FloatVector.fromArray(F, b, i).mul(mu).add(u.mul(keep));
+                bn.intoArray(bOut, i);
+                d = nesterov ? u.add(bn.mul(mu)) : bn;
+            }
+            pv.add(d.mul(step)).intoArray(out, i);
+        }
+        ScalarKernels.sgd(s, p, g, b, bOut, out, i, n);
+    }
+
+    @Override
+    public void sgd(SgdStep s, double[] p, double[] g, double[] b, double[] bOut, double[] out, int n) {
+        boolean decay = s.weightDecay() != 0, momentum = s.momentum() != 0, first = b == null, nesterov = s.nesterov();
+        double lambda = s.weightDecay(), mu = s.momentum(), keep = 1 - s.dampening(), step = -s.lr();
+        int i = 0;
+        for (int bound = D.loopBound(n); i < bound; i += D.length()) {
+            DoubleVector pv = DoubleVector.fromArray(D, p, i);
+            DoubleVector u = DoubleVector.fromArray(D, g, i);
+            if (decay) {
+                u = u.add(pv.mul(lambda));
+            }
+            DoubleVector d = u;
+            if (momentum) {
+                DoubleVector bn = first ? u : DoubleVector.fromArray(D, b, i).mul(mu).add(u.mul(keep));
+                bn.intoArray(bOut, i);
+                d = nesterov ? u.add(bn.mul(mu)) : bn;
+            }
+            pv.add(d.mul(step)).intoArray(out, i);
+        }
+        ScalarKernels.sgd(s, p, g, b, bOut, out, i, n);
+    }
+
+    @Override
+    public void adam(AdamStep s, float[] p, float[] g, float[] m, float[] v, float[] mOut, float[] vOut, float[] out,
+                     int n) {
+        boolean decay = s.weightDecay() != 0, decoupled = s.decoupledDecay() != 0;
+        float lambda = (float) s.weightDecay(), lambdaD = (float) s.decoupledDecay();
+        float b1 = (float) s.beta1(), k1 = (float) (1 - s.beta1()), b2 = (float) s.beta2(), k2 = (float) (1 - s.beta2());
+        float c1 = (float) (1 / s.firstCorrection()), c2 = (float) (1 / s.secondCorrection()), eps = (float) s.eps();
+        float step = (float) -s.lr();
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector pv = FloatVector.fromArray(F, p, i);
+            FloatVector u = FloatVector.fromArray(F, g, i);
+            if (decay) {
+                u = u.add(pv.mul(lambda));
+            }
+            FloatVector mn = FloatVector.fromArray(F, m, i).mul(b1).add(u.mul(k1));
+            FloatVector vn = FloatVector.fromArray(F, v, i).mul(b2).add(u.mul(u).mul(k2));
+            mn.intoArray(mOut, i);
+            vn.intoArray(vOut, i);
+            FloatVector d = mn.mul(c1).div(vn.sqrt().mul(c2).add(eps));
+            if (decoupled) {
+                d = d.add(pv.mul(lambdaD));
+            }
+            pv.add(d.mul(step)).intoArray(out, i);
+        }
+        ScalarKernels.adam(s, p, g, m, v, mOut, vOut, out, i, n);
+    }
+
+    @Override
+    public void adam(AdamStep s, double[] p, double[] g, double[] m, double[] v, double[] mOut, double[] vOut,
+                     double[] out, int n) {
+        boolean decay = s.weightDecay() != 0, decoupled = s.decoupledDecay() != 0;
+        double lambda = s.weightDecay(), lambdaD = s.decoupledDecay();
+        double b1 = s.beta1(), k1 = 1 - s.beta1(), b2 = s.beta2(), k2 = 1 - s.beta2();
+        double c1 = 1 / s.firstCorrection(), c2 = 1 / s.secondCorrection(), eps = s.eps(), step = -s.lr();
+        int i = 0;
+        for (int bound = D.loopBound(n); i < bound; i += D.length()) {
+            DoubleVector pv = DoubleVector.fromArray(D, p, i);
+            DoubleVector u = DoubleVector.fromArray(D, g, i);
+            if (decay) {
+                u = u.add(pv.mul(lambda));
+            }
+            DoubleVector mn = DoubleVector.fromArray(D, m, i).mul(b1).add(u.mul(k1));
+            DoubleVector vn = DoubleVector.fromArray(D, v, i).mul(b2).add(u.mul(u).mul(k2));
+            mn.intoArray(mOut, i);
+            vn.intoArray(vOut, i);
+            DoubleVector d = mn.mul(c1).div(vn.sqrt().mul(c2).add(eps));
+            if (decoupled) {
+                d = d.add(pv.mul(lambdaD));
+            }
+            pv.add(d.mul(step)).intoArray(out, i);
+        }
+        ScalarKernels.adam(s, p, g, m, v, mOut, vOut, out, i, n);
+    }
 }

@@ -4,9 +4,12 @@ import descent.autograd.Tensor;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The stateful face of a {@link Rule}: {@link #step()} applies each group's rule to every
@@ -17,6 +20,9 @@ import java.util.Map;
  *
  * <p>Optionally the gradients are first rescaled so that their global L2 norm over all
  * parameters is at most {@code maxNorm} (Pascanu et al., 2013; PyTorch's clip_grad_norm_).
+ *
+ * <p>SGD and Adam chains run fused ({@link FusedUpdate}): one pass per parameter, with the moments
+ * updated in place while no one else holds them. Results are the same as the chain's.
  */
 public final class Optimizer implements Minimizer {
 
@@ -31,6 +37,9 @@ public final class Optimizer implements Minimizer {
     private final Map<String, Tensor> params = new LinkedHashMap<>();
     private final Map<String, Rule<?>> rules = new LinkedHashMap<>();
     private final Map<String, Record> states = new LinkedHashMap<>();
+    private final Map<String, FusedUpdate> fused = new HashMap<>();
+    /** Parameters whose state arrays no one outside holds, so a fused step may write into them. */
+    private final Set<String> ownsState = new HashSet<>();
     private double maxGradNorm = Double.POSITIVE_INFINITY;
     private long steps;
 
@@ -41,11 +50,15 @@ public final class Optimizer implements Minimizer {
     public Optimizer(List<Group> groups) {
         this.groups = List.copyOf(groups);
         for (Group g : this.groups) {
+            FusedUpdate plan = FusedUpdate.of(g.rule());
             g.params().forEach((name, t) -> {
                 if (params.put(name, t) != null) {
                     throw new IllegalArgumentException("parameter '" + name + "' is in more than one group");
                 }
                 rules.put(name, g.rule());
+                if (plan != null) {
+                    fused.put(name, plan);
+                }
             });
         }
     }
@@ -98,8 +111,17 @@ public final class Optimizer implements Minimizer {
         if (state == null) {
             state = rule.init(p.value());
         }
+        FusedUpdate plan = fused.get(name);
+        if (plan != null) {
+            FusedUpdate.Result r = plan.step(grad, p.value(), (Rule.ChainState) state, ownsState.contains(name));
+            states.put(name, r.state());
+            ownsState.add(name);
+            p.assign(r.param());
+            return;
+        }
         Rule.Step<?> s = rule.apply(grad, p.value(), state);
         states.put(name, (Record) s.state());
+        ownsState.remove(name);
         p.assign(p.value().add(s.update()));
     }
 
@@ -136,14 +158,19 @@ public final class Optimizer implements Minimizer {
         return groups;
     }
 
-    /** The state of one parameter's rule, or null before its first step. */
+    /**
+     * The state of one parameter's rule, or null before its first step. The record is a snapshot:
+     * later steps do not write into its arrays.
+     */
     public Record state(String name) {
+        ownsState.remove(name);
         return states.get(name);
     }
 
-    /** Every parameter's state under {@code name/component}, and the step count. */
+    /** Every parameter's state under {@code name/component}, and the step count; a snapshot, as {@link #state}. */
     @Override
     public Map<String, NdArray> stateDict() {
+        ownsState.clear();
         return StateCodec.encodeByParameter(steps, states);
     }
 
@@ -158,6 +185,7 @@ public final class Optimizer implements Minimizer {
                 name -> (Record) rules.get(name).init(params.get(name).value()));
         states.clear();
         states.putAll(loaded.states());
+        ownsState.clear();
         steps = loaded.steps();
     }
 }

@@ -41,33 +41,39 @@ public interface Rule<S extends Record> {
     }
 
     static Rule<ChainState> chain(List<Rule<? extends Record>> rules) {
-        List<Rule<? extends Record>> list = List.copyOf(rules);
-        return new Rule<>() {
-            @Override
-            public ChainState init(NdArray param) {
-                List<Record> states = new ArrayList<>();
-                for (Rule<? extends Record> r : list) {
-                    states.add(r.init(param));
-                }
-                return new ChainState(states);
-            }
+        return new Chain(rules);
+    }
 
-            @Override
-            @SuppressWarnings({"unchecked", "rawtypes"})
-            public Step<ChainState> apply(NdArray update, NdArray param, ChainState state) {
-                List<Record> next = new ArrayList<>(list.size());
-                for (int i = 0; i < list.size(); i++) {
-                    Step<? extends Record> s = ((Rule) list.get(i)).apply(update, param, state.states().get(i));
-                    update = s.update();
-                    next.add(s.state());
-                }
-                return new Step<>(update, new ChainState(next));
-            }
+    /** Rules applied in order, each to the previous one's output; see {@link #chain}. */
+    record Chain(List<Rule<? extends Record>> rules) implements Rule<ChainState> {
+        public Chain {
+            rules = List.copyOf(rules);
+        }
 
-            @Override
-            public String toString() {
-                return "chain" + list;
+        @Override
+        public ChainState init(NdArray param) {
+            List<Record> states = new ArrayList<>();
+            for (Rule<? extends Record> r : rules) {
+                states.add(r.init(param));
             }
-        };
+            return new ChainState(states);
+        }
+
+        @Override
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        public Step<ChainState> apply(NdArray update, NdArray param, ChainState state) {
+            List<Record> next = new ArrayList<>(rules.size());
+            for (int i = 0; i < rules.size(); i++) {
+                Step<? extends Record> s = ((Rule) rules.get(i)).apply(update, param, state.states().get(i));
+                update = s.update();
+                next.add(s.state());
+            }
+            return new Step<>(update, new ChainState(next));
+        }
+
+        @Override
+        public String toString() {
+            return "chain" + rules;
+        }
     }
 }

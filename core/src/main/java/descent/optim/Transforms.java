@@ -32,7 +32,25 @@ public final class Transforms {
 
     private static Rule<Rule.Stateless> decay(String name, double lambda) {
         requireNonNegative(name, "weight decay", lambda);
-        return stateless(name + "(" + lambda + ")", (u, p) -> lambda == 0 ? u : Fused.axpby(1, u, lambda, p));
+        return new Decay(name, lambda);
+    }
+
+    /** u + λ·p, under the name of the rule that placed it. */
+    record Decay(String name, double lambda) implements Rule<Rule.Stateless> {
+        @Override
+        public Rule.Stateless init(NdArray param) {
+            return new Rule.Stateless();
+        }
+
+        @Override
+        public Step<Rule.Stateless> apply(NdArray u, NdArray p, Rule.Stateless s) {
+            return new Step<>(lambda == 0 ? u : Fused.axpby(1, u, lambda, p), s);
+        }
+
+        @Override
+        public String toString() {
+            return name + "(" + lambda + ")";
+        }
     }
 
     /** Each element clipped to [−c, c]. */
@@ -43,22 +61,24 @@ public final class Transforms {
 
     /** −lr(t)·u: the last rule of a chain, whose output is added to the parameter. */
     public static Rule<Count> scaleByLearningRate(Schedule lr) {
-        return new Rule<>() {
-            @Override
-            public Count init(NdArray param) {
-                return new Count(0);
-            }
+        return new LearningRate(lr);
+    }
 
-            @Override
-            public Step<Count> apply(NdArray u, NdArray p, Count s) {
-                return new Step<>(u.mul(-lr.at(s.count())), new Count(s.count() + 1));
-            }
+    record LearningRate(Schedule lr) implements Rule<Count> {
+        @Override
+        public Count init(NdArray param) {
+            return new Count(0);
+        }
 
-            @Override
-            public String toString() {
-                return "scaleByLearningRate";
-            }
-        };
+        @Override
+        public Step<Count> apply(NdArray u, NdArray p, Count s) {
+            return new Step<>(u.mul(-lr.at(s.count())), new Count(s.count() + 1));
+        }
+
+        @Override
+        public String toString() {
+            return "scaleByLearningRate";
+        }
     }
 
     /** The momentum buffer b and how many updates it has seen. */
@@ -74,24 +94,26 @@ public final class Transforms {
         if (nesterov && (momentum <= 0 || dampening != 0)) {
             throw new IllegalArgumentException("Nesterov momentum needs momentum > 0 and zero dampening");
         }
-        return new Rule<>() {
-            @Override
-            public Trace init(NdArray param) {
-                return new Trace(NdArray.zeros(param.dtype(), param.shape()), 0);
-            }
+        return new TraceRule(momentum, dampening, nesterov);
+    }
 
-            @Override
-            public Step<Trace> apply(NdArray g, NdArray p, Trace s) {
-                NdArray b = s.count() == 0 ? g : Fused.axpby(momentum, s.buffer(), 1 - dampening, g);
-                NdArray out = nesterov ? Fused.axpby(1, g, momentum, b) : b;
-                return new Step<>(out, new Trace(b, s.count() + 1));
-            }
+    record TraceRule(double momentum, double dampening, boolean nesterov) implements Rule<Trace> {
+        @Override
+        public Trace init(NdArray param) {
+            return new Trace(NdArray.zeros(param.dtype(), param.shape()), 0);
+        }
 
-            @Override
-            public String toString() {
-                return "trace(momentum=" + momentum + ", dampening=" + dampening + ", nesterov=" + nesterov + ")";
-            }
-        };
+        @Override
+        public Step<Trace> apply(NdArray g, NdArray p, Trace s) {
+            NdArray b = s.count() == 0 ? g : Fused.axpby(momentum, s.buffer(), 1 - dampening, g);
+            NdArray out = nesterov ? Fused.axpby(1, g, momentum, b) : b;
+            return new Step<>(out, new Trace(b, s.count() + 1));
+        }
+
+        @Override
+        public String toString() {
+            return "trace(momentum=" + momentum + ", dampening=" + dampening + ", nesterov=" + nesterov + ")";
+        }
     }
 
     /** The exponential moving average u and how many updates it has seen. */
@@ -136,31 +158,42 @@ public final class Transforms {
         requireFraction("adam", "beta1", beta1);
         requireFraction("adam", "beta2", beta2);
         requireNonNegative("adam", "eps", eps);
-        return new Rule<>() {
-            @Override
-            public AdamMoments init(NdArray param) {
-                NdArray zero = NdArray.zeros(param.dtype(), param.shape());
-                return new AdamMoments(zero, zero, amsgrad ? zero : null, 0);
-            }
+        return new AdamRule(beta1, beta2, eps, biasCorrection, amsgrad);
+    }
 
-            @Override
-            public Step<AdamMoments> apply(NdArray g, NdArray p, AdamMoments s) {
-                long t = s.count() + 1;
-                NdArray m = Fused.axpby(beta1, s.m(), 1 - beta1, g);
-                NdArray v = Fused.addcmul(beta2, s.v(), 1 - beta2, g, g);
-                NdArray vMax = amsgrad ? s.vMax().zip(BinaryOp.MAX, v) : null;
-                double c1 = biasCorrection ? 1 - Math.pow(beta1, t) : 1;
-                double c2 = biasCorrection ? Math.sqrt(1 - Math.pow(beta2, t)) : 1;
-                NdArray out = Fused.ratioToRoot(1 / c1, m, 1 / c2, amsgrad ? vMax : v, eps);
-                return new Step<>(out, new AdamMoments(m, v, vMax, t));
-            }
+    record AdamRule(double beta1, double beta2, double eps, boolean biasCorrection, boolean amsgrad)
+            implements Rule<AdamMoments> {
+        @Override
+        public AdamMoments init(NdArray param) {
+            NdArray zero = NdArray.zeros(param.dtype(), param.shape());
+            return new AdamMoments(zero, zero, amsgrad ? zero : null, 0);
+        }
 
-            @Override
-            public String toString() {
-                return "scaleByAdam(beta1=" + beta1 + ", beta2=" + beta2 + ", eps=" + eps + ", biasCorrection="
-                        + biasCorrection + ", amsgrad=" + amsgrad + ")";
-            }
-        };
+        @Override
+        public Step<AdamMoments> apply(NdArray g, NdArray p, AdamMoments s) {
+            long t = s.count() + 1;
+            NdArray m = Fused.axpby(beta1, s.m(), 1 - beta1, g);
+            NdArray v = Fused.addcmul(beta2, s.v(), 1 - beta2, g, g);
+            NdArray vMax = amsgrad ? s.vMax().zip(BinaryOp.MAX, v) : null;
+            NdArray out = Fused.ratioToRoot(1 / firstCorrection(t), m, 1 / secondCorrection(t), amsgrad ? vMax : v, eps);
+            return new Step<>(out, new AdamMoments(m, v, vMax, t));
+        }
+
+        /** 1 − β₁ᵗ, or 1 without bias correction. */
+        double firstCorrection(long t) {
+            return biasCorrection ? 1 - Math.pow(beta1, t) : 1;
+        }
+
+        /** √(1 − β₂ᵗ), or 1 without bias correction. */
+        double secondCorrection(long t) {
+            return biasCorrection ? Math.sqrt(1 - Math.pow(beta2, t)) : 1;
+        }
+
+        @Override
+        public String toString() {
+            return "scaleByAdam(beta1=" + beta1 + ", beta2=" + beta2 + ", eps=" + eps + ", biasCorrection="
+                    + biasCorrection + ", amsgrad=" + amsgrad + ")";
+        }
     }
 
     /** RMSProp's mean square v and, when centred, mean gradient (null otherwise). */

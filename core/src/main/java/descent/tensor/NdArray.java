@@ -322,8 +322,8 @@ public final class NdArray {
         return isTransposedMatrix() ? transposedCopy() : map(UnaryOp.COPY);
     }
 
-    /** A matrix whose columns are contiguous: the transpose view of a row-major one (weight gradients). */
-    private boolean isTransposedMatrix() {
+    /** Whether this is a matrix whose columns are contiguous: the transpose view of a row-major one. */
+    public boolean isTransposedMatrix() {
         return rank() == 2 && layout.stride(0) == 1 && layout.stride(1) == dim(0);
     }
 

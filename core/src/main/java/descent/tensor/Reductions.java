@@ -6,14 +6,19 @@ import descent.kernels.Kernels;
 /** Reductions over sets of axes: the reduced axes are brought last and each row reduced by a kernel. */
 final class Reductions {
 
+    /** Kept elements below which adding whole rows is slower than one lane sum per output. */
+    private static final int MIN_ROW_ADD = 16;
+
     private Reductions() {}
 
     static NdArray sum(NdArray a, boolean keepDims, int[] axes) {
         int[] ax = Shapes.axes("sum", axes, a.rank());
         int[] shape = a.layout.shape();
         int lead = leadingRun(ax);
-        if (a.isContiguous() && lead == ax.length && ax.length > 0) {
+        int kept = a.size() / Math.max(1, reducedSize(shape, ax));
+        if (a.isContiguous() && lead == ax.length && ax.length > 0 && kept >= MIN_ROW_ADD) {
             // Sum over leading axes of a contiguous array: add whole rows, which stays in vector lanes.
+            // Short rows (a full sum has rows of one) go to the row kernel instead, which sums in lanes.
             int rows = 1;
             for (int i = 0; i < lead; i++) {
                 rows *= shape[i];
@@ -100,6 +105,14 @@ final class Reductions {
             order[j++] = i;
         }
         return a.permute(order).contiguous();
+    }
+
+    private static int reducedSize(int[] shape, int[] ax) {
+        int n = 1;
+        for (int i : ax) {
+            n *= shape[i];
+        }
+        return n;
     }
 
     private static int leadingRun(int[] ax) {

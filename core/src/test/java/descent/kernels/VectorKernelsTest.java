@@ -179,4 +179,64 @@ class VectorKernelsTest {
             }
         }
     }
+
+    private static final SgdStep[] SGD_STEPS = {
+        new SgdStep(0.1, 0, 0, 0, false),
+        new SgdStep(0.05, 0.01, 0.9, 0, false),
+        new SgdStep(0.03, 0.002, 0.8, 0.3, false),
+        new SgdStep(0.02, 0.001, 0.9, 0, true),
+    };
+
+    private static final AdamStep[] ADAM_STEPS = {
+        new AdamStep(1e-3, 0, 0, 0.9, 0.999, 1e-8, 1 - 0.9 * 0.9, Math.sqrt(1 - 0.999 * 0.999)),
+        new AdamStep(3e-3, 0.01, 0, 0.5, 0.99, 1e-3, 1, 1),
+        new AdamStep(2e-3, 0, 0.1, 0.9, 0.999, 1e-8, 0.1, 0.0316),
+    };
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void optimizerStepsEqualTheReferenceBitForBit(boolean firstStep) {
+        for (int n : LENGTHS) {
+            double[] p = data(n, 1, false), g = data(n, 2, false), b = data(n, 3, false), v = data(n, 4, true);
+            for (SgdStep s : SGD_STEPS) {
+                double[] b0 = firstStep ? null : b;
+                double[] outV = new double[n], outR = new double[n], bV = new double[n], bR = new double[n];
+                VEC.sgd(s, p, g, b0, bV, outV, n);
+                REF.sgd(s, p, g, b0, bR, outR, n);
+                assertSame(outR, outV, "sgd double " + s + " n=" + n);
+                assertSame(bR, bV, "sgd double buffer " + s + " n=" + n);
+                float[] fOutV = new float[n], fOutR = new float[n], fbV = new float[n], fbR = new float[n];
+                VEC.sgd(s, floats(p), floats(g), firstStep ? null : floats(b), fbV, fOutV, n);
+                REF.sgd(s, floats(p), floats(g), firstStep ? null : floats(b), fbR, fOutR, n);
+                assertSame(fOutR, fOutV, "sgd float " + s + " n=" + n);
+                assertSame(fbR, fbV, "sgd float buffer " + s + " n=" + n);
+            }
+            for (AdamStep s : ADAM_STEPS) {
+                double[][] vec = {new double[n], new double[n], new double[n]};
+                double[][] ref = {new double[n], new double[n], new double[n]};
+                VEC.adam(s, p, g, b, v, vec[0], vec[1], vec[2], n);
+                REF.adam(s, p, g, b, v, ref[0], ref[1], ref[2], n);
+                float[][] fVec = {new float[n], new float[n], new float[n]};
+                float[][] fRef = {new float[n], new float[n], new float[n]};
+                VEC.adam(s, floats(p), floats(g), floats(b), floats(v), fVec[0], fVec[1], fVec[2], n);
+                REF.adam(s, floats(p), floats(g), floats(b), floats(v), fRef[0], fRef[1], fRef[2], n);
+                for (int i = 0; i < 3; i++) {
+                    assertSame(ref[i], vec[i], "adam double " + s + " n=" + n + " output " + i);
+                    assertSame(fRef[i], fVec[i], "adam float " + s + " n=" + n + " output " + i);
+                }
+            }
+        }
+    }
+
+    private static void assertSame(double[] expected, double[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(actual[i]), what + " [" + i + "]");
+        }
+    }
+
+    private static void assertSame(float[] expected, float[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]), what + " [" + i + "]");
+        }
+    }
 }

@@ -1,0 +1,7 @@
+package descent.kernels;
+
+/**
+ * The scalars of one fused SGD step ({@link Kernels#sgd}): learning rate, L2 weight decay λ,
+ * momentum μ (0 for none), dampening, and whether Nesterov's correction applies.
+ */
+public record SgdStep(double lr, double weightDecay, double momentum, double dampening, boolean nesterov) {}
