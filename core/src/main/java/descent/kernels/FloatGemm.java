@@ -13,7 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * each B panel then stays in L1 while the A slivers of MR rows stream past it from L2. The
  * micro-kernel keeps an MR×NR tile of C in 2·MR vector registers (6×16 on AVX2, using 15 of the 16
  * registers; 6×32 on AVX-512) and performs 2·MR FMAs per two vector loads. Edge tiles are
- * computed whole into a scratch tile, of which only the real rows and columns are added to C.
+ * computed whole into a scratch tile, of which only the real rows and columns are moved into C.
+ * The first block of k stores its tiles instead of adding them, so C is never zeroed beforehand
+ * and a fresh C (a weight gradient larger than L2) is not read from memory only to be overwritten.
  *
  * <p>Work is split into equal runs of column panels or of row slivers, whichever leaves less packing;
  * each C element is computed by one thread in a fixed order, so results do not depend on timing.
@@ -45,13 +47,12 @@ final class FloatGemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if (!accumulate) {
-            // The micro-kernel always adds into C: one code path, nothing for the JIT to deoptimize on.
-            for (int i = 0; i < m; i++) {
-                java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
-            }
-        }
         if (k == 0) {
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) {
+                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                }
+            }
             return;
         }
         int colPanels = (n + NR - 1) / NR;
@@ -65,11 +66,11 @@ final class FloatGemm {
             if (splitColumns) {
                 int j0 = Math.min(n, colPanels * t / p * NR);
                 int j1 = Math.min(n, colPanels * (t + 1) / p * NR);
-                block(0, m, j0, j1, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc);
+                block(0, m, j0, j1, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
             } else {
                 int i0 = Math.min(m, rowSlivers * t / p * MR);
                 int i1 = Math.min(m, rowSlivers * (t + 1) / p * MR);
-                block(i0, i1, 0, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc);
+                block(i0, i1, 0, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
             }
         });
     }
@@ -91,7 +92,7 @@ final class FloatGemm {
     /** Computes rows [i0, i1) and columns [j0, j1) of C. */
     private static void block(int i0, int i1, int j0, int j1, int k, float[] a, int aOff, int aRs, int aCs,
                               float[] b, int bOff, int bRs, int bCs,
-                              float[] c, int cOff, int ldc) {
+                              float[] c, int cOff, int ldc, boolean accumulate) {
         Workspace ws = WORKSPACE.get();
         float[] bp = ws.packedB();
         float[] ap = ws.packedA();
@@ -100,6 +101,8 @@ final class FloatGemm {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
+                // The first block of k stores into C, so C is neither zeroed first nor read cold.
+                boolean add = accumulate || pc > 0;
                 packB(b, bOff + pc * bRs + jc * bCs, bRs, bCs, kc, nc, bp);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
@@ -109,7 +112,7 @@ final class FloatGemm {
                         int w = Math.min(NR, nc - jp);
                         for (int i = 0; i < mc; i += MR) {
                             tile(kc, ap, i * kc, kc, Math.min(MR, mc - i), bp, jp * kc,
-                                    c, cOff + (ic + i) * ldc + jc + jp, ldc, w, scratch);
+                                    c, cOff + (ic + i) * ldc + jc + jp, ldc, w, scratch, add);
                         }
                     }
                 }
@@ -122,7 +125,14 @@ final class FloatGemm {
         for (int jp = 0; jp < nc; jp += NR) {
             int w = Math.min(NR, nc - jp);
             int panel = jp * kc;
-            if (cs == 1) {
+            if (cs == 1 && w == NR) {
+                for (int p = 0; p < kc; p++) {
+                    int src = off + p * rs + jp;
+                    int dst = panel + p * NR;
+                    FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+                    FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
+                }
+            } else if (cs == 1) {
                 for (int p = 0; p < kc; p++) {
                     System.arraycopy(b, off + p * rs + jp, bp, panel + p * NR, w);
                 }
@@ -162,32 +172,34 @@ final class FloatGemm {
     }
 
     /**
-     * One tile of C: {@code C[0:rows, 0:w] += A[0:rows, 0:kc] · Bpanel}. A full tile is added
-     * straight into C; an edge tile is computed whole into a zeroed scratch tile and its real part
-     * added. Rows of A past {@code rows} repeat the last real row, so A needs no padding.
+     * One tile of C: {@code C[0:rows, 0:w] (+)= A[0:rows, 0:kc] · Bpanel}, added when {@code add}
+     * and stored otherwise. A full tile goes straight into C; an edge tile is computed whole into a
+     * scratch tile and its real part moved. Rows of A past {@code rows} repeat the last real row, so
+     * A needs no padding.
      */
     private static void tile(int kc, float[] a, int aBase, int aRs, int rows, float[] bp, int bo,
-                             float[] c, int co, int ldc, int w, float[] scratch) {
+                             float[] c, int co, int ldc, int w, float[] scratch, boolean add) {
         if (rows == MR && w == NR) {
-            kernel(kc, a, aBase, aRs, rows, bp, bo, c, co, ldc);
+            kernel(kc, a, aBase, aRs, rows, bp, bo, c, co, ldc, add);
             return;
         }
-        java.util.Arrays.fill(scratch, 0f);
-        kernel(kc, a, aBase, aRs, rows, bp, bo, scratch, 0, NR);
+        kernel(kc, a, aBase, aRs, rows, bp, bo, scratch, 0, NR, false);
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < w; j++) {
-                c[co + r * ldc + j] += scratch[r * NR + j];
+                int at = co + r * ldc + j;
+                c[at] = add ? c[at] + scratch[r * NR + j] : scratch[r * NR + j];
             }
         }
     }
 
     /**
-     * The micro-kernel: adds A·B into a full MR×NR tile of C, kept in 12 vector registers. Everything
-     * is written out by hand, with no branches, helper calls or masks: a call the JIT declined to
-     * inline would box the accumulators, and a branch first taken late would recompile the kernel.
+     * The micro-kernel: adds A·B into a full MR×NR tile of C (or stores it, when not {@code add}),
+     * kept in 12 vector registers. Everything is written out by hand, with no helper calls or masks
+     * (a call the JIT declined to inline would box the accumulators) and no branch but the one after
+     * the loop.
      */
     private static void kernel(int kc, float[] a, int aBase, int aRs, int rows, float[] bp, int bo,
-                               float[] c, int co, int ldc) {
+                               float[] c, int co, int ldc, boolean add) {
         int r0 = aBase;
         int r1 = aBase + Math.min(1, rows - 1) * aRs;
         int r2 = aBase + Math.min(2, rows - 1) * aRs;
@@ -224,18 +236,20 @@ final class FloatGemm {
             c51 = x.fma(b1, c51);
         }
         int o0 = co, o1 = co + ldc, o2 = co + 2 * ldc, o3 = co + 3 * ldc, o4 = co + 4 * ldc, o5 = co + 5 * ldc;
-        c00 = c00.add(FloatVector.fromArray(S, c, o0));
-        c01 = c01.add(FloatVector.fromArray(S, c, o0 + L));
-        c10 = c10.add(FloatVector.fromArray(S, c, o1));
-        c11 = c11.add(FloatVector.fromArray(S, c, o1 + L));
-        c20 = c20.add(FloatVector.fromArray(S, c, o2));
-        c21 = c21.add(FloatVector.fromArray(S, c, o2 + L));
-        c30 = c30.add(FloatVector.fromArray(S, c, o3));
-        c31 = c31.add(FloatVector.fromArray(S, c, o3 + L));
-        c40 = c40.add(FloatVector.fromArray(S, c, o4));
-        c41 = c41.add(FloatVector.fromArray(S, c, o4 + L));
-        c50 = c50.add(FloatVector.fromArray(S, c, o5));
-        c51 = c51.add(FloatVector.fromArray(S, c, o5 + L));
+        if (add) {
+            c00 = c00.add(FloatVector.fromArray(S, c, o0));
+            c01 = c01.add(FloatVector.fromArray(S, c, o0 + L));
+            c10 = c10.add(FloatVector.fromArray(S, c, o1));
+            c11 = c11.add(FloatVector.fromArray(S, c, o1 + L));
+            c20 = c20.add(FloatVector.fromArray(S, c, o2));
+            c21 = c21.add(FloatVector.fromArray(S, c, o2 + L));
+            c30 = c30.add(FloatVector.fromArray(S, c, o3));
+            c31 = c31.add(FloatVector.fromArray(S, c, o3 + L));
+            c40 = c40.add(FloatVector.fromArray(S, c, o4));
+            c41 = c41.add(FloatVector.fromArray(S, c, o4 + L));
+            c50 = c50.add(FloatVector.fromArray(S, c, o5));
+            c51 = c51.add(FloatVector.fromArray(S, c, o5 + L));
+        }
         c00.intoArray(c, o0);
         c01.intoArray(c, o0 + L);
         c10.intoArray(c, o1);
