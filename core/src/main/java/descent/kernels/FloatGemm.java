@@ -1,5 +1,6 @@
 package descent.kernels;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -30,6 +31,10 @@ final class FloatGemm {
     private static final int NC = 32 * NR;
     /** Rows of A packed at a time: MC×KC floats (120 KB) stay in L2. */
     private static final int MC = 20 * MR;
+    /** Column chunks per thread on the shared path: enough that a late thread just takes fewer. */
+    private static final int CHUNKS_PER_THREAD = 4;
+    /** The largest A (in floats, 16 MB) that the shared path packs whole. */
+    private static final long SHARED_A_LIMIT = 1L << 22;
     /** Below this many multiply-adds a second thread costs more than it saves. */
     private static final long MIN_WORK_PER_THREAD = 1L << 18;
 
@@ -38,6 +43,9 @@ final class FloatGemm {
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(
             () -> new Workspace(new float[KC * NC], new float[KC * MC], new float[MR * NR]));
+
+    /** The calling thread's buffer for all of A, packed, on the shared path (grown as needed). */
+    private static final ThreadLocal<float[]> SHARED_A = ThreadLocal.withInitial(() -> new float[0]);
 
     private FloatGemm() {}
 
@@ -59,6 +67,10 @@ final class FloatGemm {
         int rowSlivers = (m + MR - 1) / MR;
         long work = (long) m * n * k;
         int parts = (int) Math.max(1, Math.min(Parallel.threads(), work / MIN_WORK_PER_THREAD));
+        if (parts > 1 && colPanels >= 2 * parts && (long) m * k <= SHARED_A_LIMIT) {
+            sharedColumns(parts, m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
+            return;
+        }
         boolean splitColumns = splitColumns(m, n, parts, aCs != 1, bCs != 1, colPanels, rowSlivers);
         parts = Math.min(parts, splitColumns ? colPanels : rowSlivers);
         final int p = parts;
@@ -66,11 +78,49 @@ final class FloatGemm {
             if (splitColumns) {
                 int j0 = Math.min(n, colPanels * t / p * NR);
                 int j1 = Math.min(n, colPanels * (t + 1) / p * NR);
-                block(0, m, j0, j1, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
+                block(0, m, j0, j1, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate, null);
             } else {
                 int i0 = Math.min(m, rowSlivers * t / p * MR);
                 int i1 = Math.min(m, rowSlivers * (t + 1) / p * MR);
-                block(i0, i1, 0, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
+                block(i0, i1, 0, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate, null);
+            }
+        });
+    }
+
+    /**
+     * The parallel path for C wide enough to cut into several column chunks per thread. All of A is
+     * packed once, its rows shared out among the threads; then the threads take chunks of column
+     * panels in turn, each packing its own B panels and reading the shared A. A thread that starts
+     * late or is interrupted simply takes fewer chunks, and nothing is packed twice. Which thread
+     * computes a tile does not change its arithmetic, so the result is the same for any schedule.
+     */
+    private static void sharedColumns(int parts, int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
+                                      float[] b, int bOff, int bRs, int bCs,
+                                      float[] c, int cOff, int ldc, boolean accumulate) {
+        float[] packedA = SHARED_A.get();
+        if (packedA.length < m * k) {
+            packedA = new float[m * k];
+            SHARED_A.set(packedA);
+        }
+        final float[] ap = packedA;
+        int rowSlivers = (m + MR - 1) / MR;
+        Parallel.run(parts, t -> {
+            int r0 = Math.min(m, rowSlivers * t / parts * MR);
+            int r1 = Math.min(m, rowSlivers * (t + 1) / parts * MR);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packA(a, aOff + r0 * aRs + pc * aCs, aRs, aCs, r1 - r0, kc, ap, m * pc + r0 * kc);
+            }
+        });
+        int colPanels = (n + NR - 1) / NR;
+        int chunkPanels = Math.max(1, colPanels / (parts * CHUNKS_PER_THREAD));
+        int chunks = (colPanels + chunkPanels - 1) / chunkPanels;
+        AtomicInteger next = new AtomicInteger();
+        Parallel.run(parts, t -> {
+            for (int chunk = next.getAndIncrement(); chunk < chunks; chunk = next.getAndIncrement()) {
+                int j0 = chunk * chunkPanels * NR;
+                int j1 = Math.min(n, j0 + chunkPanels * NR);
+                block(0, m, j0, j1, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate, ap);
             }
         });
     }
@@ -89,13 +139,16 @@ final class FloatGemm {
         return (bStrided ? 3L : 1L) * n >= (aStrided ? 3L : 1L) * m;
     }
 
-    /** Computes rows [i0, i1) and columns [j0, j1) of C. */
+    /**
+     * Computes rows [i0, i1) and columns [j0, j1) of C. A is packed here, block by block, unless
+     * {@code sharedA} holds all of it packed already (then i0 = 0 and i1 = m).
+     */
     private static void block(int i0, int i1, int j0, int j1, int k, float[] a, int aOff, int aRs, int aCs,
                               float[] b, int bOff, int bRs, int bCs,
-                              float[] c, int cOff, int ldc, boolean accumulate) {
+                              float[] c, int cOff, int ldc, boolean accumulate, float[] sharedA) {
         Workspace ws = WORKSPACE.get();
         float[] bp = ws.packedB();
-        float[] ap = ws.packedA();
+        float[] ap = sharedA != null ? sharedA : ws.packedA();
         float[] scratch = ws.scratch();
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
@@ -106,12 +159,16 @@ final class FloatGemm {
                 packB(b, bOff + pc * bRs + jc * bCs, bRs, bCs, kc, nc, bp);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    packA(a, aOff + ic * aRs + pc * aCs, aRs, aCs, mc, kc, ap);
+                    int aBase = i1 * pc + ic * kc;
+                    if (sharedA == null) {
+                        packA(a, aOff + ic * aRs + pc * aCs, aRs, aCs, mc, kc, ap, 0);
+                        aBase = 0;
+                    }
                     // One B micro-panel stays in L1 while the packed A slivers stream past it from L2.
                     for (int jp = 0; jp < nc; jp += NR) {
                         int w = Math.min(NR, nc - jp);
                         for (int i = 0; i < mc; i += MR) {
-                            tile(kc, ap, i * kc, kc, Math.min(MR, mc - i), bp, jp * kc,
+                            tile(kc, ap, aBase + i * kc, kc, Math.min(MR, mc - i), bp, jp * kc,
                                     c, cOff + (ic + i) * ldc + jc + jp, ldc, w, scratch, add);
                         }
                     }
@@ -154,13 +211,14 @@ final class FloatGemm {
     }
 
     /**
-     * Copies rows×kc of A into ap, row-major with row stride kc. Reading A in place instead would
-     * save this copy, but rows a power-of-two apart (k = 1024) collide in L1 and run 2-3× slower.
+     * Copies rows×kc of A into ap from {@code at}, row-major with row stride kc. Reading A in place
+     * instead would save this copy, but rows a power-of-two apart (k = 1024) collide in L1 and run
+     * 2-3× slower.
      */
-    private static void packA(float[] a, int off, int rs, int cs, int rows, int kc, float[] ap) {
+    private static void packA(float[] a, int off, int rs, int cs, int rows, int kc, float[] ap, int at) {
         for (int r = 0; r < rows; r++) {
             int src = off + r * rs;
-            int dst = r * kc;
+            int dst = at + r * kc;
             if (cs == 1) {
                 System.arraycopy(a, src, ap, dst, kc);
             } else {
