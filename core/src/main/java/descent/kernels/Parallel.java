@@ -8,8 +8,11 @@ import java.util.function.IntConsumer;
  * A small pool of persistent worker threads for kernels that split work into a few equal parts.
  *
  * <p>Kernels on training shapes last tens of microseconds, so handing work to an executor (which
- * parks and wakes threads) would cost as much as the work. Workers here spin briefly on a
- * generation counter before parking, and the caller runs part 0 itself.
+ * parks and wakes threads) would cost as much as the work. Workers here spin briefly on the next
+ * job before parking. Parts are claimed, not assigned: the caller runs every part that no worker
+ * has claimed by the time it is free, so a worker that is slow to wake (a parked thread, a core
+ * the hypervisor took away) delays nothing; the caller waits only for parts already running.
+ * Which thread runs a part must not matter to the part, which is true of every kernel here.
  */
 public final class Parallel {
 
@@ -20,6 +23,8 @@ public final class Parallel {
 
     private static volatile int threads = defaultThreads();
     private static Worker[] workers = new Worker[0];
+    /** The job being run, published to the workers by this volatile write. */
+    private static volatile Job current;
     private static final Object LOCK = new Object();
 
     private Parallel() {}
@@ -43,12 +48,12 @@ public final class Parallel {
     }
 
     /**
-     * Runs {@code body.accept(part)} for part = 0 .. parts-1, part 0 on the calling thread and the
-     * rest on workers, and returns when all are done. Calls from several threads at once are
+     * Runs {@code body.accept(part)} for part = 0 .. parts-1 on the calling thread and up to
+     * parts-1 workers, and returns when all are done. Calls from several threads at once are
      * serialized; a call from inside a part runs its parts inline.
      */
     public static void run(int parts, IntConsumer body) {
-        if (parts <= 1 || Thread.currentThread() instanceof Worker) {
+        if (parts <= 1 || Thread.currentThread() instanceof Worker || Thread.holdsLock(LOCK)) {
             for (int p = 0; p < parts; p++) {
                 body.accept(p);
             }
@@ -56,21 +61,17 @@ public final class Parallel {
         }
         synchronized (LOCK) {
             ensureWorkers(parts - 1);
-            AtomicInteger pending = new AtomicInteger(parts - 1);
-            Throwable[] failure = new Throwable[1];
-            for (int p = 1; p < parts; p++) {
-                workers[p - 1].submit(p, body, pending, failure);
+            Job job = new Job(parts, body);
+            current = job;
+            for (int w = 0; w < parts - 1; w++) {
+                LockSupport.unpark(workers[w]);
             }
-            Throwable mine = null;
-            try {
-                body.accept(0);
-            } catch (Throwable t) {
-                mine = t;
-            }
-            while (pending.get() > 0) {
+            job.work();
+            while (job.done.get() < parts) {
                 Thread.onSpinWait();
             }
-            Throwable t = mine != null ? mine : failure[0];
+            current = null;
+            Throwable t = job.failure;
             if (t instanceof RuntimeException re) {
                 throw re;
             }
@@ -92,52 +93,61 @@ public final class Parallel {
         workers = grown;
     }
 
+    /** One call's parts: whoever is free claims the next one. */
+    private static final class Job {
+        private static long count;
+        final long id = ++count;
+        final int parts;
+        final IntConsumer body;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        volatile Throwable failure;
+
+        Job(int parts, IntConsumer body) {
+            this.parts = parts;
+            this.body = body;
+        }
+
+        /** Runs parts until none is left unclaimed. */
+        void work() {
+            for (int p = next.getAndIncrement(); p < parts; p = next.getAndIncrement()) {
+                try {
+                    body.accept(p);
+                } catch (Throwable t) {
+                    synchronized (this) {
+                        if (failure == null) {
+                            failure = t;
+                        }
+                    }
+                } finally {
+                    done.incrementAndGet();
+                }
+            }
+        }
+    }
+
     private static final class Worker extends Thread {
-        private volatile long generation;
         private long seen;
-        private int part;
-        private IntConsumer body;
-        private AtomicInteger pending;
-        private Throwable[] failure;
 
         Worker(int index) {
             super("descent-kernel-" + index);
             setDaemon(true);
         }
 
-        void submit(int part, IntConsumer body, AtomicInteger pending, Throwable[] failure) {
-            this.part = part;
-            this.body = body;
-            this.pending = pending;
-            this.failure = failure;
-            generation++; // volatile write publishes the fields above
-            LockSupport.unpark(this);
-        }
-
         @Override
         public void run() {
             while (true) {
                 long start = System.nanoTime();
-                while (generation == seen) {
+                Job job;
+                while ((job = current) == null || job.id == seen) {
                     if (System.nanoTime() - start < SPIN_NANOS) {
                         Thread.onSpinWait();
                     } else {
                         LockSupport.park(this);
                     }
                 }
-                seen = generation;
-                try {
-                    body.accept(part);
-                } catch (Throwable t) {
-                    synchronized (failure) {
-                        if (failure[0] == null) {
-                            failure[0] = t;
-                        }
-                    }
-                } finally {
-                    body = null;
-                    pending.decrementAndGet();
-                }
+                seen = job.id;
+                job.work();
             }
         }
     }
