@@ -2,6 +2,7 @@ package descent.kernels;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -194,13 +195,7 @@ final class FloatGemm {
                     System.arraycopy(b, off + p * rs + jp, bp, panel + p * NR, w);
                 }
             } else {
-                // B's columns are contiguous (a transposed view): read each one along p, in order.
-                for (int j = 0; j < w; j++) {
-                    int src = off + (jp + j) * cs;
-                    for (int p = 0; p < kc; p++) {
-                        bp[panel + p * NR + j] = b[src + p * rs];
-                    }
-                }
+                packColumns(b, off + jp * cs, rs, cs, kc, w, bp, panel);
             }
             if (w < NR) {
                 for (int p = 0; p < kc; p++) {
@@ -208,6 +203,85 @@ final class FloatGemm {
                 }
             }
         }
+    }
+
+    /**
+     * One panel of B from w columns that are contiguous (B a transposed view): each column read
+     * along p, in order. A method of its own, so that the JIT compiles this loop for itself.
+     */
+    private static void packColumns(float[] b, int off, int rs, int cs, int kc, int w, float[] bp, int panel) {
+        int p0 = 0;
+        if (rs == 1 && L == 8 && w == NR) {
+            // Blocks of 8×8 transposed in registers: whole-vector reads of 8 columns, then 3 rounds of
+            // two-vector shuffles, instead of one element at a time.
+            for (; p0 + 8 <= kc; p0 += 8) {
+                transpose8(b, off + p0, cs, bp, panel + p0 * NR);
+                transpose8(b, off + 8 * cs + p0, cs, bp, panel + p0 * NR + 8);
+            }
+        }
+        for (int j = 0; j < w; j++) {
+            int src = off + j * cs;
+            int dst = panel + j;
+            for (int p = p0; p < kc; p++) {
+                bp[dst + p * NR] = b[src + p * rs];
+            }
+        }
+    }
+
+    // Two-vector shuffles of 8-lane vectors (index i ≥ 8 takes lane i − 8 of the second vector):
+    // interleaving single lanes, then pairs, then halves transposes an 8×8 block.
+    private static final VectorShuffle<Float> LANES_LO = shuffle(0, 8, 1, 9, 4, 12, 5, 13);
+    private static final VectorShuffle<Float> LANES_HI = shuffle(2, 10, 3, 11, 6, 14, 7, 15);
+    private static final VectorShuffle<Float> PAIRS_LO = shuffle(0, 1, 8, 9, 4, 5, 12, 13);
+    private static final VectorShuffle<Float> PAIRS_HI = shuffle(2, 3, 10, 11, 6, 7, 14, 15);
+    private static final VectorShuffle<Float> HALVES_LO = shuffle(0, 1, 2, 3, 8, 9, 10, 11);
+    private static final VectorShuffle<Float> HALVES_HI = shuffle(4, 5, 6, 7, 12, 13, 14, 15);
+
+    private static VectorShuffle<Float> shuffle(int... lanes) {
+        if (L != 8) {
+            return null; // used only with 8 lanes
+        }
+        int[] wrapped = new int[lanes.length];
+        for (int i = 0; i < lanes.length; i++) {
+            wrapped[i] = lanes[i] < 8 ? lanes[i] : lanes[i] - 16; // exceptional index: the second vector
+        }
+        return VectorShuffle.fromValues(S, wrapped);
+    }
+
+    /** Writes the transpose of the 8×8 block at b[src + j·cs + p] into bp[dst + p·NR + j]. */
+    private static void transpose8(float[] b, int src, int cs, float[] bp, int dst) {
+        FloatVector r0 = FloatVector.fromArray(S, b, src);
+        FloatVector r1 = FloatVector.fromArray(S, b, src + cs);
+        FloatVector r2 = FloatVector.fromArray(S, b, src + 2 * cs);
+        FloatVector r3 = FloatVector.fromArray(S, b, src + 3 * cs);
+        FloatVector r4 = FloatVector.fromArray(S, b, src + 4 * cs);
+        FloatVector r5 = FloatVector.fromArray(S, b, src + 5 * cs);
+        FloatVector r6 = FloatVector.fromArray(S, b, src + 6 * cs);
+        FloatVector r7 = FloatVector.fromArray(S, b, src + 7 * cs);
+        FloatVector t0 = r0.rearrange(LANES_LO, r1);
+        FloatVector t1 = r0.rearrange(LANES_HI, r1);
+        FloatVector t2 = r2.rearrange(LANES_LO, r3);
+        FloatVector t3 = r2.rearrange(LANES_HI, r3);
+        FloatVector t4 = r4.rearrange(LANES_LO, r5);
+        FloatVector t5 = r4.rearrange(LANES_HI, r5);
+        FloatVector t6 = r6.rearrange(LANES_LO, r7);
+        FloatVector t7 = r6.rearrange(LANES_HI, r7);
+        FloatVector u0 = t0.rearrange(PAIRS_LO, t2);
+        FloatVector u1 = t0.rearrange(PAIRS_HI, t2);
+        FloatVector u2 = t1.rearrange(PAIRS_LO, t3);
+        FloatVector u3 = t1.rearrange(PAIRS_HI, t3);
+        FloatVector u4 = t4.rearrange(PAIRS_LO, t6);
+        FloatVector u5 = t4.rearrange(PAIRS_HI, t6);
+        FloatVector u6 = t5.rearrange(PAIRS_LO, t7);
+        FloatVector u7 = t5.rearrange(PAIRS_HI, t7);
+        u0.rearrange(HALVES_LO, u4).intoArray(bp, dst);
+        u1.rearrange(HALVES_LO, u5).intoArray(bp, dst + NR);
+        u2.rearrange(HALVES_LO, u6).intoArray(bp, dst + 2 * NR);
+        u3.rearrange(HALVES_LO, u7).intoArray(bp, dst + 3 * NR);
+        u0.rearrange(HALVES_HI, u4).intoArray(bp, dst + 4 * NR);
+        u1.rearrange(HALVES_HI, u5).intoArray(bp, dst + 5 * NR);
+        u2.rearrange(HALVES_HI, u6).intoArray(bp, dst + 6 * NR);
+        u3.rearrange(HALVES_HI, u7).intoArray(bp, dst + 7 * NR);
     }
 
     /**
