@@ -183,7 +183,8 @@ final class ScalarKernels implements Kernels {
                      int from, int n) {
         boolean decay = s.weightDecay() != 0, decoupled = s.decoupledDecay() != 0;
         float lambda = (float) s.weightDecay(), lambdaD = (float) s.decoupledDecay();
-        float b1 = (float) s.beta1(), k1 = (float) (1 - s.beta1()), b2 = (float) s.beta2(), k2 = (float) (1 - s.beta2());
+        float b1 = (float) s.beta1(), k1 = (float) (1 - s.beta1());
+        float b2 = (float) s.beta2(), k2 = (float) (1 - s.beta2());
         float c1 = (float) (1 / s.firstCorrection()), c2 = (float) (1 / s.secondCorrection()), eps = (float) s.eps();
         float step = (float) -s.lr();
         for (int i = from; i < n; i++) {

@@ -436,11 +436,16 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void sgd(SgdStep s, float[] p, float[] g, float[] b, float[] bOut, float[] out, int n) {
+        inParts(n, F.length(), (from, to) -> sgdRange(s, p, g, b, bOut, out, from, to));
+    }
+
+    private static void sgdRange(SgdStep s, float[] p, float[] g, float[] b, float[] bOut, float[] out, int from,
+                                 int to) {
         boolean decay = s.weightDecay() != 0, momentum = s.momentum() != 0, first = b == null, nesterov = s.nesterov();
         float lambda = (float) s.weightDecay(), mu = (float) s.momentum(), keep = (float) (1 - s.dampening());
         float step = (float) -s.lr();
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+        int i = from;
+        for (int bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
             FloatVector pv = FloatVector.fromArray(F, p, i);
             FloatVector u = FloatVector.fromArray(F, g, i);
             if (decay) {
@@ -454,15 +459,20 @@ final class VectorKernels implements Kernels {
             }
             pv.add(d.mul(step)).intoArray(out, i);
         }
-        ScalarKernels.sgd(s, p, g, b, bOut, out, i, n);
+        ScalarKernels.sgd(s, p, g, b, bOut, out, i, to);
     }
 
     @Override
     public void sgd(SgdStep s, double[] p, double[] g, double[] b, double[] bOut, double[] out, int n) {
+        inParts(n, D.length(), (from, to) -> sgdRange(s, p, g, b, bOut, out, from, to));
+    }
+
+    private static void sgdRange(SgdStep s, double[] p, double[] g, double[] b, double[] bOut, double[] out,
+                                 int from, int to) {
         boolean decay = s.weightDecay() != 0, momentum = s.momentum() != 0, first = b == null, nesterov = s.nesterov();
         double lambda = s.weightDecay(), mu = s.momentum(), keep = 1 - s.dampening(), step = -s.lr();
-        int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += D.length()) {
+        int i = from;
+        for (int bound = from + D.loopBound(to - from); i < bound; i += D.length()) {
             DoubleVector pv = DoubleVector.fromArray(D, p, i);
             DoubleVector u = DoubleVector.fromArray(D, g, i);
             if (decay) {
@@ -476,19 +486,24 @@ final class VectorKernels implements Kernels {
             }
             pv.add(d.mul(step)).intoArray(out, i);
         }
-        ScalarKernels.sgd(s, p, g, b, bOut, out, i, n);
+        ScalarKernels.sgd(s, p, g, b, bOut, out, i, to);
     }
 
     @Override
-    public void adam(AdamStep s, float[] p, float[] g, float[] m, float[] v, float[] mOut, float[] vOut, float[] out,
-                     int n) {
+    public void adam(AdamStep s, float[] p, float[] g, float[] m, float[] v, float[] mOut, float[] vOut, float[] out, int n) {
+        inParts(n, F.length(), (from, to) -> adamRange(s, p, g, m, v, mOut, vOut, out, from, to));
+    }
+
+    private static void adamRange(AdamStep s, float[] p, float[] g, float[] m, float[] v, float[] mOut, float[] vOut,
+                                  float[] out, int from, int to) {
         boolean decay = s.weightDecay() != 0, decoupled = s.decoupledDecay() != 0;
         float lambda = (float) s.weightDecay(), lambdaD = (float) s.decoupledDecay();
-        float b1 = (float) s.beta1(), k1 = (float) (1 - s.beta1()), b2 = (float) s.beta2(), k2 = (float) (1 - s.beta2());
+        float b1 = (float) s.beta1(), k1 = (float) (1 - s.beta1());
+        float b2 = (float) s.beta2(), k2 = (float) (1 - s.beta2());
         float c1 = (float) (1 / s.firstCorrection()), c2 = (float) (1 / s.secondCorrection()), eps = (float) s.eps();
         float step = (float) -s.lr();
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+        int i = from;
+        for (int bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
             FloatVector pv = FloatVector.fromArray(F, p, i);
             FloatVector u = FloatVector.fromArray(F, g, i);
             if (decay) {
@@ -504,18 +519,22 @@ final class VectorKernels implements Kernels {
             }
             pv.add(d.mul(step)).intoArray(out, i);
         }
-        ScalarKernels.adam(s, p, g, m, v, mOut, vOut, out, i, n);
+        ScalarKernels.adam(s, p, g, m, v, mOut, vOut, out, i, to);
     }
 
     @Override
-    public void adam(AdamStep s, double[] p, double[] g, double[] m, double[] v, double[] mOut, double[] vOut,
-                     double[] out, int n) {
+    public void adam(AdamStep s, double[] p, double[] g, double[] m, double[] v, double[] mOut, double[] vOut, double[] out, int n) {
+        inParts(n, D.length(), (from, to) -> adamRange(s, p, g, m, v, mOut, vOut, out, from, to));
+    }
+
+    private static void adamRange(AdamStep s, double[] p, double[] g, double[] m, double[] v, double[] mOut,
+                                  double[] vOut, double[] out, int from, int to) {
         boolean decay = s.weightDecay() != 0, decoupled = s.decoupledDecay() != 0;
         double lambda = s.weightDecay(), lambdaD = s.decoupledDecay();
         double b1 = s.beta1(), k1 = 1 - s.beta1(), b2 = s.beta2(), k2 = 1 - s.beta2();
         double c1 = 1 / s.firstCorrection(), c2 = 1 / s.secondCorrection(), eps = s.eps(), step = -s.lr();
-        int i = 0;
-        for (int bound = D.loopBound(n); i < bound; i += D.length()) {
+        int i = from;
+        for (int bound = from + D.loopBound(to - from); i < bound; i += D.length()) {
             DoubleVector pv = DoubleVector.fromArray(D, p, i);
             DoubleVector u = DoubleVector.fromArray(D, g, i);
             if (decay) {
@@ -531,6 +550,28 @@ final class VectorKernels implements Kernels {
             }
             pv.add(d.mul(step)).intoArray(out, i);
         }
-        ScalarKernels.adam(s, p, g, m, v, mOut, vOut, out, i, n);
+        ScalarKernels.adam(s, p, g, m, v, mOut, vOut, out, i, to);
+    }
+
+    /** Below this many elements an optimizer step runs on the calling thread alone. */
+    private static final int MIN_PARALLEL_STEP = 1 << 16;
+
+    private interface Range {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs body on [0, n) split into equal runs, one per thread, each starting at a multiple of
+     * the vector length: elementwise, so the split changes nothing but the time.
+     */
+    private static void inParts(int n, int lanes, Range body) {
+        int parts = n < MIN_PARALLEL_STEP ? 1 : Math.min(Parallel.threads(), n / (MIN_PARALLEL_STEP / 2));
+        if (parts <= 1) {
+            body.run(0, n);
+            return;
+        }
+        int blocks = n / lanes;
+        Parallel.run(parts, t -> body.run(blocks * t / parts * lanes,
+                t == parts - 1 ? n : blocks * (t + 1) / parts * lanes));
     }
 }

@@ -212,7 +212,10 @@ class VectorKernelsTest {
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void optimizerStepsEqualTheReferenceBitForBit(boolean firstStep) {
-        for (int n : LENGTHS) {
+        // The last length is split among threads.
+        int[] lengths = java.util.Arrays.copyOf(LENGTHS, LENGTHS.length + 1);
+        lengths[LENGTHS.length] = 200_003;
+        for (int n : lengths) {
             double[] p = data(n, 1, false), g = data(n, 2, false), b = data(n, 3, false), v = data(n, 4, true);
             for (SgdStep s : SGD_STEPS) {
                 double[] b0 = firstStep ? null : b;
