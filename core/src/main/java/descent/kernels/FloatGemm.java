@@ -33,7 +33,7 @@ final class FloatGemm {
     /** Rows of A packed at a time: MC×KC floats (120 KB) stay in L2. */
     private static final int MC = 20 * MR;
     /** Column chunks per thread on the shared path: enough that a late thread just takes fewer. */
-    private static final int CHUNKS_PER_THREAD = 4;
+    private static final int CHUNKS_PER_THREAD = 8;
     /** The largest A (in floats, 16 MB) that the shared path packs whole. */
     private static final long SHARED_A_LIMIT = 1L << 22;
     /** Below this many multiply-adds a second thread costs more than it saves. */
@@ -90,7 +90,7 @@ final class FloatGemm {
 
     /**
      * The parallel path for C wide enough to cut into several column chunks per thread. All of A is
-     * packed once, its rows shared out among the threads; then the threads take chunks of column
+     * packed once, by the threads taking chunks of its rows in turn; then they take chunks of column
      * panels in turn, each packing its own B panels and reading the shared A. A thread that starts
      * late or is interrupted simply takes fewer chunks, and nothing is packed twice. Which thread
      * computes a tile does not change its arithmetic, so the result is the same for any schedule.
@@ -105,12 +105,17 @@ final class FloatGemm {
         }
         final float[] ap = packedA;
         int rowSlivers = (m + MR - 1) / MR;
+        int sliversPerChunk = Math.max(1, rowSlivers / (parts * CHUNKS_PER_THREAD));
+        int rowChunks = (rowSlivers + sliversPerChunk - 1) / sliversPerChunk;
+        AtomicInteger nextRows = new AtomicInteger();
         Parallel.run(parts, t -> {
-            int r0 = Math.min(m, rowSlivers * t / parts * MR);
-            int r1 = Math.min(m, rowSlivers * (t + 1) / parts * MR);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                packA(a, aOff + r0 * aRs + pc * aCs, aRs, aCs, r1 - r0, kc, ap, m * pc + r0 * kc);
+            for (int chunk = nextRows.getAndIncrement(); chunk < rowChunks; chunk = nextRows.getAndIncrement()) {
+                int r0 = chunk * sliversPerChunk * MR;
+                int r1 = Math.min(m, r0 + sliversPerChunk * MR);
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
+                    packA(a, aOff + r0 * aRs + pc * aCs, aRs, aCs, r1 - r0, kc, ap, m * pc + r0 * kc);
+                }
             }
         });
         int colPanels = (n + NR - 1) / NR;
