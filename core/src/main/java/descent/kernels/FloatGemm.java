@@ -32,7 +32,7 @@ final class FloatGemm {
     private static final int NC = 32 * NR;
     /** Rows of A packed at a time: MC×KC floats (120 KB) stay in L2. */
     private static final int MC = 20 * MR;
-    /** Column chunks per thread on the shared path: enough that a late thread just takes fewer. */
+    /** Row chunks per thread when A is packed on the shared path: a late thread just takes fewer. */
     private static final int CHUNKS_PER_THREAD = 8;
     /** The largest A (in floats, 16 MB) that the shared path packs whole. */
     private static final long SHARED_A_LIMIT = 1L << 22;
@@ -119,14 +119,20 @@ final class FloatGemm {
             }
         });
         int colPanels = (n + NR - 1) / NR;
-        int chunkPanels = Math.max(1, colPanels / (parts * CHUNKS_PER_THREAD));
-        int chunks = (colPanels + chunkPanels - 1) / chunkPanels;
-        AtomicInteger next = new AtomicInteger();
+        AtomicInteger nextPanel = new AtomicInteger();
         Parallel.run(parts, t -> {
-            for (int chunk = next.getAndIncrement(); chunk < chunks; chunk = next.getAndIncrement()) {
-                int j0 = chunk * chunkPanels * NR;
-                int j1 = Math.min(n, j0 + chunkPanels * NR);
-                block(0, m, j0, j1, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate, ap);
+            while (true) {
+                // Guided sizes: a share of what is left, so the last chunks are single panels and
+                // the thread that finishes first waits for little.
+                int first = nextPanel.get();
+                int count = Math.max(1, (colPanels - first) / (2 * parts));
+                if (first >= colPanels) {
+                    return;
+                }
+                if (nextPanel.compareAndSet(first, first + count)) {
+                    int j1 = Math.min(n, (first + count) * NR);
+                    block(0, m, first * NR, j1, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate, ap);
+                }
             }
         });
     }
