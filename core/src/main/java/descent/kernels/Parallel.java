@@ -19,7 +19,13 @@ public final class Parallel {
     /** The system property that sets the default number of threads: {@code -Ddescent.threads=N}. */
     public static final String PROPERTY = "descent.threads";
 
-    private static final long SPIN_NANOS = 200_000;
+    /**
+     * How long an idle worker spins before it parks. A training step leaves gaps of a few hundred
+     * microseconds between kernels (the loss, the optimizer step); a worker parked after 200 µs took
+     * 7 µs on average to join the next job and missed one job in seven entirely, against under 1 µs
+     * and one in fifty with 1 ms.
+     */
+    private static final long SPIN_NANOS = 1_000_000;
 
     private static volatile int threads = defaultThreads();
     private static Worker[] workers = new Worker[0];
