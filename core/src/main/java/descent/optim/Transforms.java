@@ -35,7 +35,7 @@ public final class Transforms {
         return new Decay(name, lambda);
     }
 
-    /** u + λ·p, under the name of the rule that placed it. */
+    /** u + λ·p, under the name of the rule that placed it; a record, so that {@link FusedUpdate} can read it. */
     record Decay(String name, double lambda) implements Rule<Rule.Stateless> {
         @Override
         public Rule.Stateless init(NdArray param) {
@@ -64,6 +64,7 @@ public final class Transforms {
         return new LearningRate(lr);
     }
 
+    /** The rule behind {@link #scaleByLearningRate}; a record, so that {@link FusedUpdate} can read it. */
     record LearningRate(Schedule lr) implements Rule<Count> {
         @Override
         public Count init(NdArray param) {
@@ -97,6 +98,7 @@ public final class Transforms {
         return new TraceRule(momentum, dampening, nesterov);
     }
 
+    /** The rule behind {@link #trace}; a record, so that {@link FusedUpdate} can read it. */
     record TraceRule(double momentum, double dampening, boolean nesterov) implements Rule<Trace> {
         @Override
         public Trace init(NdArray param) {
@@ -161,6 +163,7 @@ public final class Transforms {
         return new AdamRule(beta1, beta2, eps, biasCorrection, amsgrad);
     }
 
+    /** The rule behind {@link #scaleByAdam}; a record, so that {@link FusedUpdate} can read it. */
     record AdamRule(double beta1, double beta2, double eps, boolean biasCorrection, boolean amsgrad)
             implements Rule<AdamMoments> {
         @Override
