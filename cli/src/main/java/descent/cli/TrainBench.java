@@ -1,9 +1,13 @@
 package descent.cli;
 
+import descent.autograd.Tensor;
+import descent.data.Batch;
 import descent.data.DataLoader;
 import descent.data.Dataset;
 import descent.kernels.Parallel;
+import descent.nn.Losses;
 import descent.nn.Mlp;
+import descent.nn.Mode;
 import descent.optim.Hyperparameters;
 import descent.optim.Optimizer;
 import descent.optim.Optimizers;
@@ -46,6 +50,10 @@ final class TrainBench implements Callable<Integer> {
     @Option(names = "--csv", description = "Print model,batch,threads,samples_per_second_median,_min,_max rows.")
     boolean csv;
 
+    @Option(names = "--phases", description = "Then time one more epoch by phase: forward pass with the loss, "
+            + "backward pass and optimizer step, in ms per batch.")
+    boolean phases;
+
     @Override
     public Integer call() throws IOException {
         if (runs < 1 || samples < batchSize) {
@@ -87,7 +95,39 @@ final class TrainBench implements Callable<Integer> {
                 runs + 1, 1, null), List.of(), null);
         trainer.fit();
         double[] rates = trainer.history().stream().skip(1).mapToDouble(m -> m.samplesPerSecond()).sorted().toArray();
+        if (phases) {
+            printPhases(optimizer, model, opt, loader, runs + 1);
+        }
         return new double[] {rates[rates.length / 2], rates[0], rates[rates.length - 1]};
+    }
+
+    /** One more epoch of the trainer's step, each phase timed on its own (to stderr with --csv). */
+    private void printPhases(String optimizer, Mlp model, Optimizer opt, DataLoader loader, int epoch) {
+        long forward = 0;
+        long backward = 0;
+        long step = 0;
+        int batches = 0;
+        SplitMix64 dropout = new SplitMix64(epoch);
+        try (DataLoader.Epoch e = loader.epoch(epoch, new SplitMix64(epoch), new SplitMix64(epoch + 1))) {
+            while (e.hasNext()) {
+                Batch b = e.next();
+                long t0 = System.nanoTime();
+                opt.zeroGrad();
+                Tensor loss = Losses.crossEntropy(model.forward(Tensor.of(b.inputs()), Mode.train(dropout)), b.labels());
+                long t1 = System.nanoTime();
+                loss.backward();
+                long t2 = System.nanoTime();
+                opt.step();
+                long t3 = System.nanoTime();
+                forward += t1 - t0;
+                backward += t2 - t1;
+                step += t3 - t2;
+                batches++;
+            }
+        }
+        (csv ? System.err : System.out).printf(Locale.ROOT, "%s, per batch: forward and loss %.3f ms, backward %.3f ms, "
+                + "optimizer step %.3f ms%n", optimizer, forward / 1e6 / batches, backward / 1e6 / batches,
+                step / 1e6 / batches);
     }
 
     /** Uniform [0, 1) pixels of 28×28 images and uniform labels, like the PyTorch script's data. */

@@ -48,6 +48,23 @@ class MainTest {
     }
 
     @Test
+    void trainBenchPrintsThroughputAndPhases() {
+        String out = run(0, "bench", "train", "--samples", "512", "--runs", "1", "--optimizer", "sgd,adam",
+                "--threads", "1", "--phases");
+        String[] lines = out.strip().split("\n");
+        assertEquals(4, lines.length, out);
+        assertTrue(lines[0].matches("sgd, per batch: forward and loss [0-9.]+ ms, backward [0-9.]+ ms, "
+                + "optimizer step [0-9.]+ ms"), lines[0]);
+        assertTrue(lines[1].startsWith("mlp-784-256-128-10-sgd-descent, batch 128, 1 threads: "), lines[1]);
+        assertTrue(lines[3].startsWith("mlp-784-256-128-10-adam-descent, batch 128, 1 threads: "), lines[3]);
+        String csv = run(0, "bench", "train", "--samples", "256", "--runs", "1", "--optimizer", "sgd", "--csv");
+        String[] rows = csv.strip().split("\n");
+        assertEquals("model,batch,threads,samples_per_second_median,samples_per_second_min,samples_per_second_max",
+                rows[0]);
+        assertTrue(rows[1].matches("mlp-784-256-128-10-sgd-descent,128,\\d+,\\d+,\\d+,\\d+"), rows[1]);
+    }
+
+    @Test
     void badShapesAreRejected() {
         assertNotEquals(0, Main.run("bench", "gemm", "--shapes", "12x7"));
     }
