@@ -570,8 +570,8 @@ final class VectorKernels implements Kernels {
             body.run(0, n);
             return;
         }
-        int blocks = n / lanes;
-        Parallel.run(parts, t -> body.run(blocks * t / parts * lanes,
-                t == parts - 1 ? n : blocks * (t + 1) / parts * lanes));
+        long blocks = n / lanes;
+        Parallel.run(parts, t -> body.run((int) (blocks * t / parts) * lanes,
+                t == parts - 1 ? n : (int) (blocks * (t + 1) / parts) * lanes));
     }
 }
