@@ -135,12 +135,12 @@ final class ScalarKernels implements Kernels {
         sgd(s, p, g, b, bOut, out, 0, n);
     }
 
-    /** Elements [from, n) of {@link #sgd}: the vector kernels' tail. */
-    static void sgd(SgdStep s, float[] p, float[] g, float[] b, float[] bOut, float[] out, int from, int n) {
+    /** Elements [from, to) of {@link #sgd}: the vector kernels' tail. */
+    static void sgd(SgdStep s, float[] p, float[] g, float[] b, float[] bOut, float[] out, int from, int to) {
         boolean decay = s.weightDecay() != 0, momentum = s.momentum() != 0, first = b == null;
         float lambda = (float) s.weightDecay(), mu = (float) s.momentum(), keep = (float) (1 - s.dampening());
         float step = (float) -s.lr();
-        for (int i = from; i < n; i++) {
+        for (int i = from; i < to; i++) {
             float u = decay ? g[i] + p[i] * lambda : g[i];
             float d = u;
             if (momentum) {
@@ -157,10 +157,10 @@ final class ScalarKernels implements Kernels {
         sgd(s, p, g, b, bOut, out, 0, n);
     }
 
-    static void sgd(SgdStep s, double[] p, double[] g, double[] b, double[] bOut, double[] out, int from, int n) {
+    static void sgd(SgdStep s, double[] p, double[] g, double[] b, double[] bOut, double[] out, int from, int to) {
         boolean decay = s.weightDecay() != 0, momentum = s.momentum() != 0, first = b == null;
         double lambda = s.weightDecay(), mu = s.momentum(), keep = 1 - s.dampening(), step = -s.lr();
-        for (int i = from; i < n; i++) {
+        for (int i = from; i < to; i++) {
             double u = decay ? g[i] + p[i] * lambda : g[i];
             double d = u;
             if (momentum) {
@@ -178,16 +178,16 @@ final class ScalarKernels implements Kernels {
         adam(s, p, g, m, v, mOut, vOut, out, 0, n);
     }
 
-    /** Elements [from, n) of {@link #adam}: the vector kernels' tail. */
+    /** Elements [from, to) of {@link #adam}: the vector kernels' tail. */
     static void adam(AdamStep s, float[] p, float[] g, float[] m, float[] v, float[] mOut, float[] vOut, float[] out,
-                     int from, int n) {
+                     int from, int to) {
         boolean decay = s.weightDecay() != 0, decoupled = s.decoupledDecay() != 0;
         float lambda = (float) s.weightDecay(), lambdaD = (float) s.decoupledDecay();
         float b1 = (float) s.beta1(), k1 = (float) (1 - s.beta1());
         float b2 = (float) s.beta2(), k2 = (float) (1 - s.beta2());
         float c1 = (float) (1 / s.firstCorrection()), c2 = (float) (1 / s.secondCorrection()), eps = (float) s.eps();
         float step = (float) -s.lr();
-        for (int i = from; i < n; i++) {
+        for (int i = from; i < to; i++) {
             float u = decay ? g[i] + p[i] * lambda : g[i];
             float mn = m[i] * b1 + u * k1;
             float vn = v[i] * b2 + u * u * k2;
@@ -208,12 +208,12 @@ final class ScalarKernels implements Kernels {
     }
 
     static void adam(AdamStep s, double[] p, double[] g, double[] m, double[] v, double[] mOut, double[] vOut,
-                     double[] out, int from, int n) {
+                     double[] out, int from, int to) {
         boolean decay = s.weightDecay() != 0, decoupled = s.decoupledDecay() != 0;
         double lambda = s.weightDecay(), lambdaD = s.decoupledDecay();
         double b1 = s.beta1(), k1 = 1 - s.beta1(), b2 = s.beta2(), k2 = 1 - s.beta2();
         double c1 = 1 / s.firstCorrection(), c2 = 1 / s.secondCorrection(), eps = s.eps(), step = -s.lr();
-        for (int i = from; i < n; i++) {
+        for (int i = from; i < to; i++) {
             double u = decay ? g[i] + p[i] * lambda : g[i];
             double mn = m[i] * b1 + u * k1;
             double vn = v[i] * b2 + u * u * k2;

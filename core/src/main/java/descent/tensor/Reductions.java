@@ -14,16 +14,12 @@ final class Reductions {
     static NdArray sum(NdArray a, boolean keepDims, int[] axes) {
         int[] ax = Shapes.axes("sum", axes, a.rank());
         int[] shape = a.layout.shape();
-        int lead = leadingRun(ax);
-        int kept = a.size() / Math.max(1, reducedSize(shape, ax));
-        if (a.isContiguous() && lead == ax.length && ax.length > 0 && kept >= MIN_ROW_ADD) {
-            // Sum over leading axes of a contiguous array: add whole rows, which stays in vector lanes.
-            // Short rows (a full sum has rows of one) go to the row kernel instead, which sums in lanes.
-            int rows = 1;
-            for (int i = 0; i < lead; i++) {
-                rows *= shape[i];
-            }
-            int cols = a.size() / Math.max(rows, 1);
+        int rows = reducedSize(shape, ax);
+        int cols = a.size() / Math.max(1, rows);
+        if (a.isContiguous() && leadingRun(ax) == ax.length && ax.length > 0 && cols >= MIN_ROW_ADD) {
+            // Sum over leading axes of a contiguous array: add whole rows of the kept elements, which
+            // stays in vector lanes. Short rows (a full sum has rows of one) go to the row kernel
+            // instead, which sums in lanes.
             NdArray out = NdArray.zeros(a.dtype, keptShape(shape, ax, false));
             Kernels k = NdArray.kernels();
             int off = a.layout.offset();
@@ -71,10 +67,7 @@ final class Reductions {
 
     private static NdArray reduceRows(NdArray a, int[] ax, boolean keepDims, boolean max) {
         int[] shape = a.layout.shape();
-        int len = 1;
-        for (int i : ax) {
-            len *= shape[i];
-        }
+        int len = reducedSize(shape, ax);
         NdArray rows = lastAxes(a, ax);
         int[] outShape = keptShape(shape, ax, keepDims);
         NdArray out = NdArray.zeros(a.dtype, outShape);

@@ -32,7 +32,7 @@ public final class Updates {
         if (momentum) {
             output("sgd", param, bufferOut);
         }
-        NdArray p = input("sgd", param, param);
+        NdArray p = flat(param);
         NdArray out = NdArray.zeros(param.dtype, param.shape());
         Kernels k = NdArray.kernels();
         if (param.dtype == DType.FLOAT32) {
@@ -49,7 +49,7 @@ public final class Updates {
      */
     public static NdArray adam(AdamStep s, NdArray param, NdArray grad, NdArray m, NdArray v, NdArray mOut,
                                NdArray vOut) {
-        NdArray p = input("adam", param, param);
+        NdArray p = flat(param);
         NdArray g = input("adam", param, grad);
         NdArray cm = input("adam", param, m);
         NdArray cv = input("adam", param, v);
@@ -65,9 +65,14 @@ public final class Updates {
         return out;
     }
 
-    /** An input as a row-major array starting at its storage's first element (copied if need be). */
+    /** An input shaped like the parameter, as {@link #flat}. */
     private static NdArray input(String op, NdArray param, NdArray a) {
         check(op, param, a);
+        return flat(a);
+    }
+
+    /** A row-major array starting at its storage's first element (copied if need be). */
+    private static NdArray flat(NdArray a) {
         return a.isContiguous() && a.layout.offset() == 0 ? a : a.copy();
     }
 
