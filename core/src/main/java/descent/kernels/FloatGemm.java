@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Shape of the computation, after Goto and van de Geijn's "Anatomy of high-performance matrix
  * multiplication" (2008) and BLIS's loop order: a KC×NC block of B is packed into panels NR columns
- * wide; a block of MC rows of A is packed beside it (one arraycopy a row when rows are contiguous);
- * each B panel then stays in L1 while the A slivers of MR rows stream past it from L2. The
+ * wide; A is read where it lies when its rows are contiguous (and not 4 KB apart), else a block of
+ * MC rows is packed beside it; each B panel then stays in L1 while the A slivers of MR rows stream past it from L2. The
  * micro-kernel keeps an MR×NR tile of C in 2·MR vector registers (6×16 on AVX2, using 15 of the 16
  * registers; 6×32 on AVX-512) and performs 2·MR FMAs per two vector loads. Edge tiles are
  * computed whole into a scratch tile, of which only the real rows and columns are moved into C.
@@ -89,15 +89,20 @@ final class FloatGemm {
     }
 
     /**
-     * The parallel path for C wide enough to cut into several column chunks per thread. All of A is
-     * packed once, by the threads taking chunks of its rows in turn; then they take chunks of column
-     * panels in turn, each packing its own B panels and reading the shared A. A thread that starts
+     * The parallel path for C wide enough to cut into several column chunks per thread. Unless it
+     * can be read in place, all of A is packed once, by the threads taking chunks of its rows in
+     * turn; then they take chunks of column panels in turn, each packing its own B panels and reading
+     * the shared A. A thread that starts
      * late or is interrupted simply takes fewer chunks, and nothing is packed twice. Which thread
      * computes a tile does not change its arithmetic, so the result is the same for any schedule.
      */
     private static void sharedColumns(int parts, int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
                                       float[] b, int bOff, int bRs, int bCs,
                                       float[] c, int cOff, int ldc, boolean accumulate) {
+        if (readInPlace(aRs, aCs)) {
+            sharedColumnChunks(parts, m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate, null);
+            return;
+        }
         float[] packedA = SHARED_A.get();
         if (packedA.length < m * k) {
             packedA = new float[m * k];
@@ -118,6 +123,13 @@ final class FloatGemm {
                 }
             }
         });
+        sharedColumnChunks(parts, m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate, ap);
+    }
+
+    /** The threads take chunks of column panels in turn, over all rows, until none is left. */
+    private static void sharedColumnChunks(int parts, int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
+                                           float[] b, int bOff, int bRs, int bCs,
+                                           float[] c, int cOff, int ldc, boolean accumulate, float[] ap) {
         int colPanels = (n + NR - 1) / NR;
         AtomicInteger nextPanel = new AtomicInteger();
         Parallel.run(parts, t -> {
@@ -138,6 +150,14 @@ final class FloatGemm {
     }
 
     /**
+     * Whether the micro-kernel can read A where it lies: rows contiguous and not a multiple of 512
+     * floats apart, since rows 4 KB apart (or a multiple) fall into one L1 set and evict each other.
+     */
+    private static boolean readInPlace(int aRs, int aCs) {
+        return aCs == 1 && aRs % 512 != 0;
+    }
+
+    /**
      * Whether to give each thread a run of columns rather than of rows. Every thread packs the whole
      * of the operand that is not split: k·(n/p + m) floats for columns against k·(n + m/p) for rows,
      * so columns win when B is the larger operand. A transposed operand, packed by strided reads,
@@ -152,15 +172,17 @@ final class FloatGemm {
     }
 
     /**
-     * Computes rows [i0, i1) and columns [j0, j1) of C. A is packed here, block by block, unless
-     * {@code sharedA} holds all of it packed already (then i0 = 0 and i1 = m).
+     * Computes rows [i0, i1) and columns [j0, j1) of C. A is read in place when it can be, else
+     * packed here block by block, unless {@code sharedA} holds all of it packed already (then
+     * i0 = 0 and i1 = m).
      */
     private static void block(int i0, int i1, int j0, int j1, int k, float[] a, int aOff, int aRs, int aCs,
                               float[] b, int bOff, int bRs, int bCs,
                               float[] c, int cOff, int ldc, boolean accumulate, float[] sharedA) {
         Workspace ws = WORKSPACE.get();
         float[] bp = ws.packedB();
-        float[] ap = sharedA != null ? sharedA : ws.packedA();
+        boolean inPlace = sharedA == null && readInPlace(aRs, aCs);
+        float[] ap = sharedA != null ? sharedA : inPlace ? a : ws.packedA();
         float[] scratch = ws.scratch();
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
@@ -172,7 +194,11 @@ final class FloatGemm {
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     int aBase = i1 * pc + ic * kc;
-                    if (sharedA == null) {
+                    int aStride = kc;
+                    if (inPlace) {
+                        aBase = aOff + ic * aRs + pc;
+                        aStride = aRs;
+                    } else if (sharedA == null) {
                         packA(a, aOff + ic * aRs + pc * aCs, aRs, aCs, mc, kc, ap, 0);
                         aBase = 0;
                     }
@@ -180,7 +206,7 @@ final class FloatGemm {
                     for (int jp = 0; jp < nc; jp += NR) {
                         int w = Math.min(NR, nc - jp);
                         for (int i = 0; i < mc; i += MR) {
-                            tile(kc, ap, aBase + i * kc, kc, Math.min(MR, mc - i), bp, jp * kc,
+                            tile(kc, ap, aBase + i * aStride, aStride, Math.min(MR, mc - i), bp, jp * kc,
                                     c, cOff + (ic + i) * ldc + jc + jp, ldc, w, scratch, add);
                         }
                     }
@@ -296,9 +322,8 @@ final class FloatGemm {
     }
 
     /**
-     * Copies rows×kc of A into ap from {@code at}, row-major with row stride kc. Reading A in place
-     * instead would save this copy, but rows a power-of-two apart (k = 1024) collide in L1 and run
-     * 2-3× slower.
+     * Copies rows×kc of A into ap from {@code at}, row-major with row stride kc: for A that is
+     * transposed, or whose rows would collide in L1 if read in place.
      */
     private static void packA(float[] a, int off, int rs, int cs, int rows, int kc, float[] ap, int at) {
         for (int r = 0; r < rows; r++) {

@@ -156,40 +156,71 @@ final class VectorKernels implements Kernels {
                     load(a, aOff, aStride, aBroadcast, i).min(load(b, bOff, bStride, bBroadcast, i)).intoArray(out, outOff + i);
                 }
             }
-            default -> {
-                for (; i < bound; i += step) {
-                    apply(op, load(a, aOff, aStride, aBroadcast, i), load(b, bOff, bStride, bBroadcast, i))
-                            .intoArray(out, outOff + i);
-                }
-            }
+            case EQ, NE, LT, LE, GT, GE -> i = compare(op, a, aOff, aStride, aBroadcast, b, bOff, bStride, bBroadcast,
+                    out, outOff, bound);
+            case POW -> throw new AssertionError("pow runs the scalar reference");
         }
         REF.binary(op, a, aOff + i * aStride, aStride, b, bOff + i * bStride, bStride, out, outOff + i, n - i);
+    }
+
+    /** Comparisons as 1 or 0, one loop per operator as for the arithmetic ops; returns where it stopped. */
+    private static int compare(BinaryOp op, float[] a, int aOff, int aStride, FloatVector aBroadcast,
+                               float[] b, int bOff, int bStride, FloatVector bBroadcast, float[] out, int outOff, int bound) {
+        int step = F.length();
+        int i = 0;
+        switch (op) {
+            case EQ -> {
+                for (; i < bound; i += step) {
+                    truth(load(a, aOff, aStride, aBroadcast, i)
+                            .compare(VectorOperators.EQ, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                }
+            }
+            case NE -> {
+                for (; i < bound; i += step) {
+                    truth(load(a, aOff, aStride, aBroadcast, i)
+                            .compare(VectorOperators.NE, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                }
+            }
+            case LT -> {
+                for (; i < bound; i += step) {
+                    truth(load(a, aOff, aStride, aBroadcast, i)
+                            .compare(VectorOperators.LT, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                }
+            }
+            case LE -> {
+                for (; i < bound; i += step) {
+                    truth(load(a, aOff, aStride, aBroadcast, i)
+                            .compare(VectorOperators.LE, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                }
+            }
+            case GT -> {
+                for (; i < bound; i += step) {
+                    truth(load(a, aOff, aStride, aBroadcast, i)
+                            .compare(VectorOperators.GT, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                }
+            }
+            case GE -> {
+                for (; i < bound; i += step) {
+                    truth(load(a, aOff, aStride, aBroadcast, i)
+                            .compare(VectorOperators.GE, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                }
+            }
+            default -> throw new AssertionError(op + " is not a comparison");
+        }
+        return i;
     }
 
     private static FloatVector load(float[] x, int off, int stride, FloatVector broadcast, int i) {
         return stride == 0 ? broadcast : FloatVector.fromArray(F, x, off + i);
     }
 
-    private static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b) {
-        return switch (op) {
-            case ADD -> a.add(b);
-            case SUB -> a.sub(b);
-            case MUL -> a.mul(b);
-            case DIV -> a.div(b);
-            case POW -> throw new AssertionError("pow runs the scalar reference");
-            case MAX -> a.max(b);
-            case MIN -> a.min(b);
-            case EQ -> truth(a.compare(VectorOperators.EQ, b));
-            case NE -> truth(a.compare(VectorOperators.NE, b));
-            case LT -> truth(a.compare(VectorOperators.LT, b));
-            case LE -> truth(a.compare(VectorOperators.LE, b));
-            case GT -> truth(a.compare(VectorOperators.GT, b));
-            case GE -> truth(a.compare(VectorOperators.GE, b));
-        };
-    }
+    private static final FloatVector ZEROS = FloatVector.zero(F);
+    private static final FloatVector ONES = FloatVector.broadcast(F, 1f);
+    private static final DoubleVector ZEROS_D = DoubleVector.zero(D);
+    private static final DoubleVector ONES_D = DoubleVector.broadcast(D, 1d);
 
     private static FloatVector truth(VectorMask<Float> m) {
-        return FloatVector.zero(F).blend(1f, m);
+        return ZEROS.blend(ONES, m);
     }
 
     @Override
@@ -340,40 +371,66 @@ final class VectorKernels implements Kernels {
                     load(a, aOff, aStride, aBroadcast, i).min(load(b, bOff, bStride, bBroadcast, i)).intoArray(out, outOff + i);
                 }
             }
-            default -> {
-                for (; i < bound; i += step) {
-                    apply(op, load(a, aOff, aStride, aBroadcast, i), load(b, bOff, bStride, bBroadcast, i))
-                            .intoArray(out, outOff + i);
-                }
-            }
+            case EQ, NE, LT, LE, GT, GE -> i = compare(op, a, aOff, aStride, aBroadcast, b, bOff, bStride, bBroadcast,
+                    out, outOff, bound);
+            case POW -> throw new AssertionError("pow runs the scalar reference");
         }
         REF.binary(op, a, aOff + i * aStride, aStride, b, bOff + i * bStride, bStride, out, outOff + i, n - i);
+    }
+
+    /** Comparisons as 1 or 0, one loop per operator as for the arithmetic ops; returns where it stopped. */
+    private static int compare(BinaryOp op, double[] a, int aOff, int aStride, DoubleVector aBroadcast,
+                               double[] b, int bOff, int bStride, DoubleVector bBroadcast, double[] out, int outOff, int bound) {
+        int step = D.length();
+        int i = 0;
+        switch (op) {
+            case EQ -> {
+                for (; i < bound; i += step) {
+                    truthD(load(a, aOff, aStride, aBroadcast, i)
+                            .compare(VectorOperators.EQ, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                }
+            }
+            case NE -> {
+                for (; i < bound; i += step) {
+                    truthD(load(a, aOff, aStride, aBroadcast, i)
+                            .compare(VectorOperators.NE, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                }
+            }
+            case LT -> {
+                for (; i < bound; i += step) {
+                    truthD(load(a, aOff, aStride, aBroadcast, i)
+                            .compare(VectorOperators.LT, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                }
+            }
+            case LE -> {
+                for (; i < bound; i += step) {
+                    truthD(load(a, aOff, aStride, aBroadcast, i)
+                            .compare(VectorOperators.LE, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                }
+            }
+            case GT -> {
+                for (; i < bound; i += step) {
+                    truthD(load(a, aOff, aStride, aBroadcast, i)
+                            .compare(VectorOperators.GT, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                }
+            }
+            case GE -> {
+                for (; i < bound; i += step) {
+                    truthD(load(a, aOff, aStride, aBroadcast, i)
+                            .compare(VectorOperators.GE, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                }
+            }
+            default -> throw new AssertionError(op + " is not a comparison");
+        }
+        return i;
     }
 
     private static DoubleVector load(double[] x, int off, int stride, DoubleVector broadcast, int i) {
         return stride == 0 ? broadcast : DoubleVector.fromArray(D, x, off + i);
     }
 
-    private static DoubleVector apply(BinaryOp op, DoubleVector a, DoubleVector b) {
-        return switch (op) {
-            case ADD -> a.add(b);
-            case SUB -> a.sub(b);
-            case MUL -> a.mul(b);
-            case DIV -> a.div(b);
-            case POW -> throw new AssertionError("pow runs the scalar reference");
-            case MAX -> a.max(b);
-            case MIN -> a.min(b);
-            case EQ -> truthD(a.compare(VectorOperators.EQ, b));
-            case NE -> truthD(a.compare(VectorOperators.NE, b));
-            case LT -> truthD(a.compare(VectorOperators.LT, b));
-            case LE -> truthD(a.compare(VectorOperators.LE, b));
-            case GT -> truthD(a.compare(VectorOperators.GT, b));
-            case GE -> truthD(a.compare(VectorOperators.GE, b));
-        };
-    }
-
     private static DoubleVector truthD(VectorMask<Double> m) {
-        return DoubleVector.zero(D).blend(1d, m);
+        return ZEROS_D.blend(ONES_D, m);
     }
 
     @Override

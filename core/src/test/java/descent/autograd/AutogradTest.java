@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import descent.kernels.Parallel;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
 import java.util.List;
@@ -138,5 +139,36 @@ class AutogradTest {
         Tensor x = Tensor.of(NdArray.randn(rng, DType.FLOAT32, 70, 50));
         x.matmul(w).relu().logSoftmax(1).mean().backward();
         return w.grad().value().toFloatArray();
+    }
+
+    @Test
+    void matmulGradientsAreTheSameOnOneThreadTwoThreadsAndWithAGraph() {
+        // Both operands want gradients, so without a graph the two products run side by side.
+        float[][] oneThread = layerGradients(1, false);
+        float[][] twoThreads = layerGradients(2, false);
+        float[][] recorded = layerGradients(2, true);
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(oneThread[i], twoThreads[i], "gradient " + i + ", 1 and 2 threads");
+            assertArrayEquals(oneThread[i], recorded[i], "gradient " + i + ", with and without a graph");
+        }
+    }
+
+    /** Gradients of h, w (a transposed view, as in a Linear layer) and v for a two-layer product. */
+    private static float[][] layerGradients(int threads, boolean createGraph) {
+        int previous = Parallel.threads();
+        Parallel.setThreads(threads);
+        try {
+            SplittableRandom rng = new SplittableRandom(3);
+            Tensor x = Tensor.of(NdArray.randn(rng, DType.FLOAT32, 96, 200));
+            Tensor w = Tensor.param(NdArray.randn(rng, DType.FLOAT32, 150, 200));
+            Tensor v = Tensor.param(NdArray.randn(rng, DType.FLOAT32, 150, 70));
+            Tensor h = x.matmul(w.transpose(0, 1)).tanh();
+            Tensor loss = h.matmul(v).relu().logSoftmax(1).mean();
+            List<Tensor> g = Autograd.grad(loss, List.of(h, w, v), createGraph);
+            return new float[][] {
+                g.get(0).value().toFloatArray(), g.get(1).value().toFloatArray(), g.get(2).value().toFloatArray()};
+        } finally {
+            Parallel.setThreads(previous);
+        }
     }
 }

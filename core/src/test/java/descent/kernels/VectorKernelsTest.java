@@ -145,9 +145,10 @@ class VectorKernelsTest {
     @ValueSource(ints = {1, 2})
     void gemmMatchesScalarInEveryLayout(int threads) {
         Parallel.setThreads(threads);
-        // The last two are big enough for two threads: columns shared out in chunks, and rows.
+        // The last three are big enough for two threads: columns shared out in chunks (A read in place,
+        // or packed because its rows are 512 floats apart), and rows.
         int[][] shapes = {{1, 1, 1}, {6, 16, 8}, {7, 17, 5}, {13, 33, 300}, {64, 10, 70}, {5, 70, 1}, {130, 45, 9},
-                {3, 0, 4}, {4, 3, 0}, {70, 100, 300}, {300, 40, 60}};
+                {3, 0, 4}, {4, 3, 0}, {70, 100, 300}, {70, 100, 512}, {300, 40, 60}};
         for (int[] s : shapes) {
             int m = s[0];
             int n = s[1];
@@ -187,13 +188,15 @@ class VectorKernelsTest {
         int m = 128, n = 784, k = 300;
         float[] a = floats(data(m * k, 5, false));
         float[] b = floats(data(k * n, 6, false));
-        float[][] c = new float[3][m * n];
-        for (int threads = 1; threads <= 3; threads++) {
-            Parallel.setThreads(threads);
-            VEC.gemm(m, n, k, a, 0, 1, m, b, 0, n, 1, c[threads - 1], 0, n, false);
+        for (boolean ta : new boolean[] {false, true}) { // A read in place, and A packed
+            float[][] c = new float[3][m * n];
+            for (int threads = 1; threads <= 3; threads++) {
+                Parallel.setThreads(threads);
+                VEC.gemm(m, n, k, a, 0, ta ? 1 : k, ta ? m : 1, b, 0, n, 1, c[threads - 1], 0, n, false);
+            }
+            assertSame(c[0], c[1], "1 and 2 threads, transposed A: " + ta);
+            assertSame(c[0], c[2], "1 and 3 threads, transposed A: " + ta);
         }
-        assertSame(c[0], c[1], "1 and 2 threads");
-        assertSame(c[0], c[2], "1 and 3 threads");
     }
 
     private static final SgdStep[] SGD_STEPS = {
