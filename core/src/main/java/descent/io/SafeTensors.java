@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Reads and writes the safetensors format, in which PyTorch users share weights: an unsigned
@@ -52,13 +53,16 @@ public final class SafeTensors {
         save(file, tensors, Map.of());
     }
 
-    /** Writes the tensors (float32 as F32, float64 as F64) atomically, in the map's order. */
+    /**
+     * Writes the tensors (float32 as F32, float64 as F64) atomically, in the map's order, and the
+     * metadata sorted by key, so the same contents always give the same bytes.
+     */
     public static void save(Path file, Map<String, NdArray> tensors, Map<String, String> metadata) throws IOException {
         StringBuilder header = new StringBuilder("{");
         if (!metadata.isEmpty()) {
             header.append(Json.quote(METADATA)).append(":{");
             String sep = "";
-            for (Map.Entry<String, String> e : metadata.entrySet()) {
+            for (Map.Entry<String, String> e : new TreeMap<>(metadata).entrySet()) {
                 header.append(sep).append(Json.quote(e.getKey())).append(':').append(Json.quote(e.getValue()));
                 sep = ",";
             }

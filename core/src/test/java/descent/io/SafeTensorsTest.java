@@ -92,6 +92,19 @@ class SafeTensorsTest {
     static final String ONE = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
 
     @Test
+    void theSameContentsGiveTheSameBytesWhateverTheMetadataOrder() throws IOException {
+        Map<String, String> ab = new LinkedHashMap<>();
+        ab.put("a", "1");
+        ab.put("b", "2");
+        Map<String, String> ba = new LinkedHashMap<>();
+        ba.put("b", "2");
+        ba.put("a", "1");
+        SafeTensors.save(dir.resolve("ab.safetensors"), sample(), ab);
+        SafeTensors.save(dir.resolve("ba.safetensors"), sample(), ba);
+        assertArrayEquals(Files.readAllBytes(dir.resolve("ab.safetensors")), Files.readAllBytes(dir.resolve("ba.safetensors")));
+    }
+
+    @Test
     void everyTruncationIsRejectedCleanly() throws IOException {
         Path good = dir.resolve("good.safetensors");
         SafeTensors.save(good, sample());
