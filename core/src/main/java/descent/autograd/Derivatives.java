@@ -82,9 +82,15 @@ final class Derivatives {
     private static Tensor[] matmulGrads(Tensor a, Tensor b, Tensor g) {
         if (wants(a) && wants(b) && !GradMode.isEnabled() && Parallel.threads() > 1) {
             Tensor[] grads = new Tensor[2];
+            // B's gradient comes first: in a Linear layer it is the one that packs a transposed
+            // operand, so it takes longer, and the caller, which starts at once, takes part 0.
             Parallel.run(2, part -> {
                 try (var _ = GradMode.noGrad()) { // grad mode is per thread
-                    grads[part] = part == 0 ? g.matmul(b.transpose(-1, -2)) : matmulGradB(a, b, g);
+                    if (part == 0) {
+                        grads[1] = matmulGradB(a, b, g);
+                    } else {
+                        grads[0] = g.matmul(b.transpose(-1, -2));
+                    }
                 }
             });
             return grads;

@@ -252,8 +252,8 @@ final class FloatGemm {
             // Blocks of 8×8 transposed in registers: whole-vector reads of 8 columns, then 3 rounds of
             // two-vector shuffles, instead of one element at a time.
             for (; p0 + 8 <= kc; p0 += 8) {
-                transpose8(b, off + p0, cs, bp, panel + p0 * NR);
-                transpose8(b, off + 8 * cs + p0, cs, bp, panel + p0 * NR + 8);
+                transpose8(b, off + p0, cs, bp, panel + p0 * NR, NR);
+                transpose8(b, off + 8 * cs + p0, cs, bp, panel + p0 * NR + 8, NR);
             }
         }
         for (int j = 0; j < w; j++) {
@@ -285,8 +285,8 @@ final class FloatGemm {
         return VectorShuffle.fromValues(S, wrapped);
     }
 
-    /** Writes the transpose of the 8×8 block at b[src + j·cs + p] into bp[dst + p·NR + j]. */
-    private static void transpose8(float[] b, int src, int cs, float[] bp, int dst) {
+    /** Writes the transpose of the 8×8 block at b[src + j·cs + p] into bp[dst + p·ds + j]. */
+    private static void transpose8(float[] b, int src, int cs, float[] bp, int dst, int ds) {
         FloatVector r0 = FloatVector.fromArray(S, b, src);
         FloatVector r1 = FloatVector.fromArray(S, b, src + cs);
         FloatVector r2 = FloatVector.fromArray(S, b, src + 2 * cs);
@@ -312,21 +312,30 @@ final class FloatGemm {
         FloatVector u6 = t5.rearrange(PAIRS_LO, t7);
         FloatVector u7 = t5.rearrange(PAIRS_HI, t7);
         u0.rearrange(HALVES_LO, u4).intoArray(bp, dst);
-        u1.rearrange(HALVES_LO, u5).intoArray(bp, dst + NR);
-        u2.rearrange(HALVES_LO, u6).intoArray(bp, dst + 2 * NR);
-        u3.rearrange(HALVES_LO, u7).intoArray(bp, dst + 3 * NR);
-        u0.rearrange(HALVES_HI, u4).intoArray(bp, dst + 4 * NR);
-        u1.rearrange(HALVES_HI, u5).intoArray(bp, dst + 5 * NR);
-        u2.rearrange(HALVES_HI, u6).intoArray(bp, dst + 6 * NR);
-        u3.rearrange(HALVES_HI, u7).intoArray(bp, dst + 7 * NR);
+        u1.rearrange(HALVES_LO, u5).intoArray(bp, dst + ds);
+        u2.rearrange(HALVES_LO, u6).intoArray(bp, dst + 2 * ds);
+        u3.rearrange(HALVES_LO, u7).intoArray(bp, dst + 3 * ds);
+        u0.rearrange(HALVES_HI, u4).intoArray(bp, dst + 4 * ds);
+        u1.rearrange(HALVES_HI, u5).intoArray(bp, dst + 5 * ds);
+        u2.rearrange(HALVES_HI, u6).intoArray(bp, dst + 6 * ds);
+        u3.rearrange(HALVES_HI, u7).intoArray(bp, dst + 7 * ds);
     }
 
     /**
      * Copies rows×kc of A into ap from {@code at}, row-major with row stride kc: for A that is
-     * transposed, or whose rows would collide in L1 if read in place.
+     * transposed, or whose rows would collide in L1 if read in place. A transposed A (a gradient's
+     * gᵀ) goes by 8×8 register transposes, as the columns of a transposed B do.
      */
     private static void packA(float[] a, int off, int rs, int cs, int rows, int kc, float[] ap, int at) {
-        for (int r = 0; r < rows; r++) {
+        int r0 = 0;
+        if (rs == 1 && L == 8 && kc % 8 == 0) {
+            for (; r0 + 8 <= rows; r0 += 8) {
+                for (int p0 = 0; p0 < kc; p0 += 8) {
+                    transpose8(a, off + r0 + p0 * cs, cs, ap, at + r0 * kc + p0, kc);
+                }
+            }
+        }
+        for (int r = r0; r < rows; r++) {
             int src = off + r * rs;
             int dst = at + r * kc;
             if (cs == 1) {
