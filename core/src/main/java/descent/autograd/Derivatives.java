@@ -75,9 +75,9 @@ final class Derivatives {
 
     /**
      * The gradients of A and B in C = A·B: g·bᵀ and aᵀ·g. When both are wanted and no graph is
-     * recorded, the two products are independent and run side by side, one per thread (each then
-     * runs on its own thread): on a hidden layer's shapes, two whole products at once beat each
-     * product split in two. Each product is the same arithmetic on any thread.
+     * recorded, the two products are independent and run side by side on two threads: on a hidden
+     * layer's shapes that takes less time than splitting each product between the threads. Each
+     * product is the same arithmetic on any thread, so the results do not change.
      */
     private static Tensor[] matmulGrads(Tensor a, Tensor b, Tensor g) {
         if (wants(a) && wants(b) && !GradMode.isEnabled() && Parallel.threads() > 1) {

@@ -12,15 +12,17 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Shape of the computation, after Goto and van de Geijn's "Anatomy of high-performance matrix
  * multiplication" (2008) and BLIS's loop order: a KC×NC block of B is packed into panels NR columns
  * wide; A is read where it lies when its rows are contiguous (and not 4 KB apart), else a block of
- * MC rows is packed beside it; each B panel then stays in L1 while the A slivers of MR rows stream past it from L2. The
- * micro-kernel keeps an MR×NR tile of C in 2·MR vector registers (6×16 on AVX2, using 15 of the 16
- * registers; 6×32 on AVX-512) and performs 2·MR FMAs per two vector loads. Edge tiles are
- * computed whole into a scratch tile, of which only the real rows and columns are moved into C.
- * The first block of k stores its tiles instead of adding them, so C is never zeroed beforehand
- * and a fresh C (a weight gradient larger than L2) is not read from memory only to be overwritten.
+ * MC rows is packed beside it; each B panel then stays in L1 while the A slivers of MR rows stream
+ * past it from L2. The micro-kernel keeps an MR×NR tile of C in 2·MR vector registers (6×16 on
+ * AVX2, using 15 of the 16 registers; 6×32 on AVX-512) and performs 2·MR FMAs per two vector loads.
+ * Edge tiles are computed whole into a scratch tile, of which only the real rows and columns are
+ * moved into C. The first block of k stores its tiles instead of adding them, so C is never zeroed
+ * beforehand and a fresh C (a weight gradient larger than L2) is not read from memory only to be
+ * overwritten.
  *
- * <p>Work is split into equal runs of column panels or of row slivers, whichever leaves less packing;
- * each C element is computed by one thread in a fixed order, so results do not depend on timing.
+ * <p>Work is shared out in chunks of column panels taken in turn, or split into equal runs of column
+ * panels or of row slivers, whichever leaves less packing; each C element is computed by one thread
+ * in a fixed order, so results do not depend on timing or on the number of threads.
  */
 final class FloatGemm {
 
@@ -92,9 +94,9 @@ final class FloatGemm {
      * The parallel path for C wide enough to cut into several column chunks per thread. Unless it
      * can be read in place, all of A is packed once, by the threads taking chunks of its rows in
      * turn; then they take chunks of column panels in turn, each packing its own B panels and reading
-     * the shared A. A thread that starts
-     * late or is interrupted simply takes fewer chunks, and nothing is packed twice. Which thread
-     * computes a tile does not change its arithmetic, so the result is the same for any schedule.
+     * the shared A. A thread that starts late or is interrupted simply takes fewer chunks, and nothing
+     * is packed twice. Which thread computes a tile does not change its arithmetic, so the result is
+     * the same for any schedule.
      */
     private static void sharedColumns(int parts, int m, int n, int k, float[] a, int aOff, int aRs, int aCs,
                                       float[] b, int bOff, int bRs, int bCs,
