@@ -1,5 +1,6 @@
 package descent.kernels;
 
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -156,53 +157,62 @@ final class VectorKernels implements Kernels {
                     load(a, aOff, aStride, aBroadcast, i).min(load(b, bOff, bStride, bBroadcast, i)).intoArray(out, outOff + i);
                 }
             }
-            case EQ, NE, LT, LE, GT, GE -> i = compare(op, a, aOff, aStride, aBroadcast, b, bOff, bStride, bBroadcast,
-                    out, outOff, bound);
+            case EQ, NE, LT, LE, GT, GE -> i = compare(op, a, aOff, aStride, b, bOff, bStride, out, outOff, bound);
             case POW -> throw new AssertionError("pow runs the scalar reference");
         }
         REF.binary(op, a, aOff + i * aStride, aStride, b, bOff + i * bStride, bStride, out, outOff + i, n - i);
     }
 
     /** Comparisons as 1 or 0, one loop per operator as for the arithmetic ops; returns where it stopped. */
-    private static int compare(BinaryOp op, float[] a, int aOff, int aStride, FloatVector aBroadcast,
-                               float[] b, int bOff, int bStride, FloatVector bBroadcast, float[] out, int outOff, int bound) {
+    private static int compare(BinaryOp op, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
+                               float[] out, int outOff, int bound) {
+        // A broadcast operand (x > 0) is read from a vector's worth of copies: with a choice between
+        // a broadcast and a load in the loop, C2 boxed the vectors here, one allocation per iteration.
+        if (aStride == 0) {
+            a = copies(a[aOff]);
+            aOff = 0;
+        }
+        if (bStride == 0) {
+            b = copies(b[bOff]);
+            bOff = 0;
+        }
         int step = F.length();
         int i = 0;
         switch (op) {
             case EQ -> {
                 for (; i < bound; i += step) {
-                    truth(load(a, aOff, aStride, aBroadcast, i)
-                            .compare(VectorOperators.EQ, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                    truth(strided(a, aOff, aStride, i)
+                            .compare(VectorOperators.EQ, strided(b, bOff, bStride, i))).intoArray(out, outOff + i);
                 }
             }
             case NE -> {
                 for (; i < bound; i += step) {
-                    truth(load(a, aOff, aStride, aBroadcast, i)
-                            .compare(VectorOperators.NE, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                    truth(strided(a, aOff, aStride, i)
+                            .compare(VectorOperators.NE, strided(b, bOff, bStride, i))).intoArray(out, outOff + i);
                 }
             }
             case LT -> {
                 for (; i < bound; i += step) {
-                    truth(load(a, aOff, aStride, aBroadcast, i)
-                            .compare(VectorOperators.LT, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                    truth(strided(a, aOff, aStride, i)
+                            .compare(VectorOperators.LT, strided(b, bOff, bStride, i))).intoArray(out, outOff + i);
                 }
             }
             case LE -> {
                 for (; i < bound; i += step) {
-                    truth(load(a, aOff, aStride, aBroadcast, i)
-                            .compare(VectorOperators.LE, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                    truth(strided(a, aOff, aStride, i)
+                            .compare(VectorOperators.LE, strided(b, bOff, bStride, i))).intoArray(out, outOff + i);
                 }
             }
             case GT -> {
                 for (; i < bound; i += step) {
-                    truth(load(a, aOff, aStride, aBroadcast, i)
-                            .compare(VectorOperators.GT, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                    truth(strided(a, aOff, aStride, i)
+                            .compare(VectorOperators.GT, strided(b, bOff, bStride, i))).intoArray(out, outOff + i);
                 }
             }
             case GE -> {
                 for (; i < bound; i += step) {
-                    truth(load(a, aOff, aStride, aBroadcast, i)
-                            .compare(VectorOperators.GE, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                    truth(strided(a, aOff, aStride, i)
+                            .compare(VectorOperators.GE, strided(b, bOff, bStride, i))).intoArray(out, outOff + i);
                 }
             }
             default -> throw new AssertionError(op + " is not a comparison");
@@ -212,6 +222,17 @@ final class VectorKernels implements Kernels {
 
     private static FloatVector load(float[] x, int off, int stride, FloatVector broadcast, int i) {
         return stride == 0 ? broadcast : FloatVector.fromArray(F, x, off + i);
+    }
+
+    /** A vector's worth of x[off + i·stride], for strides 0 and 1 (0 reads an array of copies). */
+    private static FloatVector strided(float[] x, int off, int stride, int i) {
+        return FloatVector.fromArray(F, x, off + i * stride);
+    }
+
+    private static float[] copies(float v) {
+        float[] lanes = new float[F.length()];
+        Arrays.fill(lanes, v);
+        return lanes;
     }
 
     private static final FloatVector ZEROS = FloatVector.zero(F);
@@ -371,53 +392,62 @@ final class VectorKernels implements Kernels {
                     load(a, aOff, aStride, aBroadcast, i).min(load(b, bOff, bStride, bBroadcast, i)).intoArray(out, outOff + i);
                 }
             }
-            case EQ, NE, LT, LE, GT, GE -> i = compare(op, a, aOff, aStride, aBroadcast, b, bOff, bStride, bBroadcast,
-                    out, outOff, bound);
+            case EQ, NE, LT, LE, GT, GE -> i = compare(op, a, aOff, aStride, b, bOff, bStride, out, outOff, bound);
             case POW -> throw new AssertionError("pow runs the scalar reference");
         }
         REF.binary(op, a, aOff + i * aStride, aStride, b, bOff + i * bStride, bStride, out, outOff + i, n - i);
     }
 
     /** Comparisons as 1 or 0, one loop per operator as for the arithmetic ops; returns where it stopped. */
-    private static int compare(BinaryOp op, double[] a, int aOff, int aStride, DoubleVector aBroadcast,
-                               double[] b, int bOff, int bStride, DoubleVector bBroadcast, double[] out, int outOff, int bound) {
+    private static int compare(BinaryOp op, double[] a, int aOff, int aStride, double[] b, int bOff, int bStride,
+                               double[] out, int outOff, int bound) {
+        // A broadcast operand (x > 0) is read from a vector's worth of copies: with a choice between
+        // a broadcast and a load in the loop, C2 boxed the vectors here, one allocation per iteration.
+        if (aStride == 0) {
+            a = copies(a[aOff]);
+            aOff = 0;
+        }
+        if (bStride == 0) {
+            b = copies(b[bOff]);
+            bOff = 0;
+        }
         int step = D.length();
         int i = 0;
         switch (op) {
             case EQ -> {
                 for (; i < bound; i += step) {
-                    truthD(load(a, aOff, aStride, aBroadcast, i)
-                            .compare(VectorOperators.EQ, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                    truthD(strided(a, aOff, aStride, i)
+                            .compare(VectorOperators.EQ, strided(b, bOff, bStride, i))).intoArray(out, outOff + i);
                 }
             }
             case NE -> {
                 for (; i < bound; i += step) {
-                    truthD(load(a, aOff, aStride, aBroadcast, i)
-                            .compare(VectorOperators.NE, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                    truthD(strided(a, aOff, aStride, i)
+                            .compare(VectorOperators.NE, strided(b, bOff, bStride, i))).intoArray(out, outOff + i);
                 }
             }
             case LT -> {
                 for (; i < bound; i += step) {
-                    truthD(load(a, aOff, aStride, aBroadcast, i)
-                            .compare(VectorOperators.LT, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                    truthD(strided(a, aOff, aStride, i)
+                            .compare(VectorOperators.LT, strided(b, bOff, bStride, i))).intoArray(out, outOff + i);
                 }
             }
             case LE -> {
                 for (; i < bound; i += step) {
-                    truthD(load(a, aOff, aStride, aBroadcast, i)
-                            .compare(VectorOperators.LE, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                    truthD(strided(a, aOff, aStride, i)
+                            .compare(VectorOperators.LE, strided(b, bOff, bStride, i))).intoArray(out, outOff + i);
                 }
             }
             case GT -> {
                 for (; i < bound; i += step) {
-                    truthD(load(a, aOff, aStride, aBroadcast, i)
-                            .compare(VectorOperators.GT, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                    truthD(strided(a, aOff, aStride, i)
+                            .compare(VectorOperators.GT, strided(b, bOff, bStride, i))).intoArray(out, outOff + i);
                 }
             }
             case GE -> {
                 for (; i < bound; i += step) {
-                    truthD(load(a, aOff, aStride, aBroadcast, i)
-                            .compare(VectorOperators.GE, load(b, bOff, bStride, bBroadcast, i))).intoArray(out, outOff + i);
+                    truthD(strided(a, aOff, aStride, i)
+                            .compare(VectorOperators.GE, strided(b, bOff, bStride, i))).intoArray(out, outOff + i);
                 }
             }
             default -> throw new AssertionError(op + " is not a comparison");
@@ -427,6 +457,17 @@ final class VectorKernels implements Kernels {
 
     private static DoubleVector load(double[] x, int off, int stride, DoubleVector broadcast, int i) {
         return stride == 0 ? broadcast : DoubleVector.fromArray(D, x, off + i);
+    }
+
+    /** A vector's worth of x[off + i·stride], for strides 0 and 1 (0 reads an array of copies). */
+    private static DoubleVector strided(double[] x, int off, int stride, int i) {
+        return DoubleVector.fromArray(D, x, off + i * stride);
+    }
+
+    private static double[] copies(double v) {
+        double[] lanes = new double[D.length()];
+        Arrays.fill(lanes, v);
+        return lanes;
     }
 
     private static DoubleVector truthD(VectorMask<Double> m) {
