@@ -14,7 +14,8 @@ import java.util.stream.Stream;
  * Two builds of Descent in one JVM, each in its own class loader, running `descent bench train`
  * by turns, so that both see the same machine at the same moments: on a shared machine whose speed
  * drifts by ±20 % over minutes, this tells a change of a few percent from noise where two separate
- * runs cannot. Run by bench/train-ab.sh; prints each round and the median of the per-round ratios.
+ * runs cannot. Each turn is one timed epoch of 10,000 samples, so the turns are a fraction of a
+ * second apart. Run by bench/train-ab.sh; prints each round and the median of the per-round ratios.
  *
  *   java --add-modules jdk.incubator.vector bench/TrainAB.java BASE_TARGET NEW_TARGET ROUNDS OPTIMIZER
  */
@@ -24,7 +25,7 @@ public class TrainAB {
         Method[] builds = {runner(Path.of(args[0])), runner(Path.of(args[1]))};
         int rounds = Integer.parseInt(args[2]);
         String optimizer = args[3];
-        String[] bench = {"bench", "train", "--csv", "--optimizer", optimizer, "--runs", "3", "--samples", "20000"};
+        String[] bench = {"bench", "train", "--csv", "--optimizer", optimizer, "--runs", "1", "--samples", "10000"};
         double[][] rates = new double[2][rounds];
         double[] ratios = new double[rounds];
         PrintStream out = System.out;

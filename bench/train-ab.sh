@@ -3,14 +3,14 @@
 # (bench/TrainAB.java): the way to tell whether a change of a few percent is real on a machine
 # that drifts by more than that. Builds the base revision in a temporary git worktree.
 #
-#   bench/train-ab.sh [BASE_REV] [ROUNDS] [OPTIMIZER]     (defaults: HEAD, 25 rounds, sgd)
+#   bench/train-ab.sh [BASE_REV] [ROUNDS] [OPTIMIZER]     (defaults: HEAD, 100 rounds, sgd)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$root/scripts/jdk.sh"
 descent_find_jdk
 descent_require_maven
 base="${1:-HEAD}"
-rounds="${2:-25}"
+rounds="${2:-100}"
 optimizer="${3:-sgd}"
 
 work="$(mktemp -d)"
