@@ -15,7 +15,8 @@ import java.util.stream.Stream;
  * by turns, so that both see the same machine at the same moments: on a shared machine whose speed
  * drifts by ±20 % over minutes, this tells a change of a few percent from noise where two separate
  * runs cannot. Each turn times one epoch of 10,000 samples (after an untimed one), so the turns
- * are a fraction of a second apart. Run by bench/train-ab.sh; prints each round and the median of the per-round ratios.
+ * are a fraction of a second apart. Run by bench/train-ab.sh; prints each round and the median of
+ * the per-round ratios.
  *
  *   java --add-modules jdk.incubator.vector bench/TrainAB.java BASE_TARGET NEW_TARGET ROUNDS OPTIMIZER
  */
