@@ -74,13 +74,14 @@ final class Derivatives {
     }
 
     /**
-     * The gradients of A and B in C = A·B: g·bᵀ and aᵀ·g. When both are wanted and no graph is
-     * recorded, the two products are independent and run side by side on two threads: on a hidden
-     * layer's shapes that takes less time than splitting each product between the threads. Each
+     * The gradients of A and B in C = A·B: g·bᵀ and aᵀ·g. When both are wanted, no graph is
+     * recorded and kernels use two threads, the two products are independent and run side by side,
+     * one per thread: on a hidden layer's shapes that takes less time than splitting each product in
+     * two. (With more threads each product keeps all of them: parts of a part run inline.) Each
      * product is the same arithmetic on any thread, so the results do not change.
      */
     private static Tensor[] matmulGrads(Tensor a, Tensor b, Tensor g) {
-        if (wants(a) && wants(b) && !GradMode.isEnabled() && Parallel.threads() > 1) {
+        if (wants(a) && wants(b) && !GradMode.isEnabled() && Parallel.threads() == 2) {
             Tensor[] grads = new Tensor[2];
             // B's gradient comes first: in a Linear layer it is the one that packs a transposed
             // operand, so it takes longer, and the caller, which starts at once, takes part 0.

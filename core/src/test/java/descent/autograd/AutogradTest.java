@@ -142,13 +142,15 @@ class AutogradTest {
     }
 
     @Test
-    void matmulGradientsAreTheSameOnOneThreadTwoThreadsAndWithAGraph() {
-        // Both operands want gradients, so without a graph the two products run side by side.
+    void matmulGradientsAreTheSameOnAnyNumberOfThreadsAndWithAGraph() {
+        // Both operands want gradients, so on two threads without a graph the products run side by side.
         float[][] oneThread = layerGradients(1, false);
         float[][] twoThreads = layerGradients(2, false);
+        float[][] threeThreads = layerGradients(3, false);
         float[][] recorded = layerGradients(2, true);
         for (int i = 0; i < 3; i++) {
             assertArrayEquals(oneThread[i], twoThreads[i], "gradient " + i + ", 1 and 2 threads");
+            assertArrayEquals(oneThread[i], threeThreads[i], "gradient " + i + ", 1 and 3 threads");
             assertArrayEquals(oneThread[i], recorded[i], "gradient " + i + ", with and without a graph");
         }
     }
