@@ -124,21 +124,16 @@ public final class DataLoader {
         private Batch assemble(int b, RandomGenerator rng) {
             int from = b * batchSize;
             int to = Math.min(order.length, from + batchSize);
-            int n = to - from;
-            int fs = data.featureSize();
-            float[] x = new float[n * fs];
-            int[] labels = new int[n];
             int[] indices = Arrays.copyOfRange(order, from, to);
-            for (int k = 0; k < n; k++) {
-                data.copyFeatures(indices[k], x, k * fs);
-                labels[k] = data.label(indices[k]);
-                if (transform != null) {
-                    transform.apply(x, k * fs, rng);
+            float[] x = data.gatherFeatures(indices);
+            if (transform != null) {
+                for (int k = 0; k < indices.length; k++) {
+                    transform.apply(x, k * data.featureSize(), rng);
                 }
             }
             int[] shape = batchShape.clone();
-            shape[0] = n;
-            return new Batch(NdArray.wrap(x, shape), labels, indices);
+            shape[0] = indices.length;
+            return new Batch(NdArray.wrap(x, shape), data.gatherLabels(indices), indices);
         }
 
         @Override

@@ -127,7 +127,8 @@ public final class Dataset {
         return batch(idx);
     }
 
-    private float[] gatherFeatures(int[] indices) {
+    /** The features of the examples at {@code indices}, one after another. */
+    float[] gatherFeatures(int[] indices) {
         float[] f = new float[indices.length * featureSize];
         for (int k = 0; k < indices.length; k++) {
             copyFeatures(indices[k], f, k * featureSize);
@@ -135,7 +136,7 @@ public final class Dataset {
         return f;
     }
 
-    private int[] gatherLabels(int[] indices) {
+    int[] gatherLabels(int[] indices) {
         int[] l = new int[indices.length];
         for (int k = 0; k < indices.length; k++) {
             l[k] = labels[indices[k]];

@@ -54,7 +54,6 @@ public interface Kernels {
               double[] b, int bOff, int bRowStride, int bColStride,
               double[] c, int cOff, int ldc, boolean accumulate);
 
-    /** The kernels chosen at start-up: Vector API unless unavailable or forced scalar. */
     /**
      * One SGD step over n elements, in one pass: u = g + λ·p; with momentum, the new buffer
      * bOut = u at the first step (b null) and μ·b + (1 − dampening)·u after, and the direction
@@ -76,6 +75,7 @@ public interface Kernels {
     void adam(AdamStep s, double[] p, double[] g, double[] m, double[] v, double[] mOut, double[] vOut, double[] out,
               int n);
 
+    /** The kernels chosen at start-up: Vector API unless unavailable or forced scalar. */
     static Kernels get() {
         return KernelChoice.INSTANCE;
     }

@@ -138,8 +138,8 @@ final class ScalarKernels implements Kernels {
     /** Elements [from, to) of {@link #sgd}: the vector kernels' tail. */
     static void sgd(SgdStep s, float[] p, float[] g, float[] b, float[] bOut, float[] out, int from, int to) {
         boolean decay = s.weightDecay() != 0, momentum = s.momentum() != 0, first = b == null;
-        float lambda = (float) s.weightDecay(), mu = (float) s.momentum(), keep = (float) (1 - s.dampening());
-        float step = (float) -s.lr();
+        float lambda = (float) s.weightDecay(), mu = (float) s.momentum(), keep = (float) s.keep();
+        float step = (float) s.scale();
         for (int i = from; i < to; i++) {
             float u = decay ? g[i] + p[i] * lambda : g[i];
             float d = u;
@@ -159,7 +159,7 @@ final class ScalarKernels implements Kernels {
 
     static void sgd(SgdStep s, double[] p, double[] g, double[] b, double[] bOut, double[] out, int from, int to) {
         boolean decay = s.weightDecay() != 0, momentum = s.momentum() != 0, first = b == null;
-        double lambda = s.weightDecay(), mu = s.momentum(), keep = 1 - s.dampening(), step = -s.lr();
+        double lambda = s.weightDecay(), mu = s.momentum(), keep = s.keep(), step = s.scale();
         for (int i = from; i < to; i++) {
             double u = decay ? g[i] + p[i] * lambda : g[i];
             double d = u;
@@ -183,10 +183,9 @@ final class ScalarKernels implements Kernels {
                      int from, int to) {
         boolean decay = s.weightDecay() != 0, decoupled = s.decoupledDecay() != 0;
         float lambda = (float) s.weightDecay(), lambdaD = (float) s.decoupledDecay();
-        float b1 = (float) s.beta1(), k1 = (float) (1 - s.beta1());
-        float b2 = (float) s.beta2(), k2 = (float) (1 - s.beta2());
-        float c1 = (float) (1 / s.firstCorrection()), c2 = (float) (1 / s.secondCorrection()), eps = (float) s.eps();
-        float step = (float) -s.lr();
+        float b1 = (float) s.beta1(), k1 = (float) s.keep1(), b2 = (float) s.beta2(), k2 = (float) s.keep2();
+        float c1 = (float) s.inverseFirstCorrection(), c2 = (float) s.inverseSecondCorrection(), eps = (float) s.eps();
+        float step = (float) s.scale();
         for (int i = from; i < to; i++) {
             float u = decay ? g[i] + p[i] * lambda : g[i];
             float mn = m[i] * b1 + u * k1;
@@ -211,8 +210,8 @@ final class ScalarKernels implements Kernels {
                      double[] out, int from, int to) {
         boolean decay = s.weightDecay() != 0, decoupled = s.decoupledDecay() != 0;
         double lambda = s.weightDecay(), lambdaD = s.decoupledDecay();
-        double b1 = s.beta1(), k1 = 1 - s.beta1(), b2 = s.beta2(), k2 = 1 - s.beta2();
-        double c1 = 1 / s.firstCorrection(), c2 = 1 / s.secondCorrection(), eps = s.eps(), step = -s.lr();
+        double b1 = s.beta1(), k1 = s.keep1(), b2 = s.beta2(), k2 = s.keep2();
+        double c1 = s.inverseFirstCorrection(), c2 = s.inverseSecondCorrection(), eps = s.eps(), step = s.scale();
         for (int i = from; i < to; i++) {
             double u = decay ? g[i] + p[i] * lambda : g[i];
             double mn = m[i] * b1 + u * k1;

@@ -22,7 +22,7 @@ import java.util.List;
  * rule, and updates its moments in place when the optimizer owns them. The numbers, and the state
  * records, are the chain's own, bit for bit; every other chain takes the general path.
  */
-abstract sealed class FusedUpdate {
+sealed interface FusedUpdate {
 
     /** The new parameter and the chain's next state. */
     record Result(NdArray param, ChainState state) {}
@@ -59,7 +59,7 @@ abstract sealed class FusedUpdate {
      * One step. When {@code ownsState}, no one else holds the state's arrays and they are updated
      * in place; otherwise the next state gets new arrays.
      */
-    abstract Result step(NdArray grad, NdArray param, ChainState state, boolean ownsState);
+    Result step(NdArray grad, NdArray param, ChainState state, boolean ownsState);
 
     private static NdArray target(NdArray current, boolean reuse) {
         return reuse ? current : NdArray.zeros(current.dtype(), current.shape());
@@ -69,19 +69,10 @@ abstract sealed class FusedUpdate {
         return d == null ? 0 : d.lambda();
     }
 
-    private static final class Sgd extends FusedUpdate {
-        private final Decay decay;
-        private final TraceRule trace;
-        private final LearningRate lr;
-
-        Sgd(Decay decay, TraceRule trace, LearningRate lr) {
-            this.decay = decay;
-            this.trace = trace;
-            this.lr = lr;
-        }
-
+    /** Weight decay → [momentum] (trace null without) → −lr. */
+    record Sgd(Decay decay, TraceRule trace, LearningRate lr) implements FusedUpdate {
         @Override
-        Result step(NdArray grad, NdArray param, ChainState state, boolean ownsState) {
+        public Result step(NdArray grad, NdArray param, ChainState state, boolean ownsState) {
             List<Record> s = state.states();
             Count count = (Count) s.getLast();
             List<Record> next = new ArrayList<>(s);
@@ -103,25 +94,13 @@ abstract sealed class FusedUpdate {
         }
     }
 
-    private static final class Adam extends FusedUpdate {
-        private final Decay l2;
-        private final AdamRule adam;
-        private final Decay decoupled;
-        private final LearningRate lr;
-        private final int at;
-
-        Adam(Decay l2, AdamRule adam, Decay decoupled, LearningRate lr) {
-            this.l2 = l2;
-            this.adam = adam;
-            this.decoupled = decoupled;
-            this.lr = lr;
-            this.at = l2 == null ? 0 : 1;
-        }
-
+    /** [L2 decay] → Adam → [decoupled decay] → −lr (l2 and decoupled null where absent). */
+    record Adam(Decay l2, AdamRule adam, Decay decoupled, LearningRate lr) implements FusedUpdate {
         @Override
-        Result step(NdArray grad, NdArray param, ChainState state, boolean ownsState) {
+        public Result step(NdArray grad, NdArray param, ChainState state, boolean ownsState) {
             List<Record> s = state.states();
             Count count = (Count) s.getLast();
+            int at = l2 == null ? 0 : 1; // where Adam's moments sit in the chain's states
             AdamMoments moments = (AdamMoments) s.get(at);
             long t = moments.count() + 1;
             // At the first step m and v are one shared zero array, so they are never written in place.
