@@ -1,12 +1,12 @@
 package descent.cli;
 
-import descent.cli.plot.ContourPlot;
 import descent.autograd.Tensor;
+import descent.cli.plot.ContourPlot;
 import descent.io.AtomicFiles;
 import descent.optim.Hyperparameters;
 import descent.optim.Optimizers;
-import descent.optim.TestFunction;
-import descent.optim.Trajectory;
+import descent.problems.TestFunction;
+import descent.problems.Trajectory;
 import descent.tensor.NdArray;
 import java.nio.file.Path;
 import java.util.ArrayList;

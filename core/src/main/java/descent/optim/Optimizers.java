@@ -1,6 +1,13 @@
 package descent.optim;
 
 import descent.autograd.Tensor;
+import descent.optim.fullbatch.Bfgs;
+import descent.optim.fullbatch.ConjugateGradient;
+import descent.optim.fullbatch.CoordinateDescent;
+import descent.optim.fullbatch.Lbfgs;
+import descent.optim.fullbatch.LineSearch;
+import descent.optim.fullbatch.Newton;
+import descent.optim.fullbatch.NewtonCg;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -2,6 +2,8 @@ package descent.optim;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import descent.problems.TestFunction;
+import descent.problems.Trajectory;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -3,6 +3,8 @@ package descent.optim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import descent.problems.TestFunction;
+import descent.problems.Trajectory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import descent.autograd.Tensor;
 import descent.io.SafeTensors;
+import descent.problems.TestFunction;
 import descent.tensor.NdArray;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import descent.optim.Hyperparameters;
 import descent.optim.Objective;
 import descent.optim.Optimizer;
 import descent.optim.Optimizers;
-import descent.optim.Spectrum;
+import descent.optim.fullbatch.Spectrum;
 import descent.tensor.NdArray;
 import descent.train.SplitMix64;
 import java.io.IOException;

@@ -1,7 +1,8 @@
-package descent.optim;
+package descent.optim.fullbatch;
 
 import descent.autograd.Autograd;
 import descent.autograd.Tensor;
+import descent.optim.Objective;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
 import java.util.List;

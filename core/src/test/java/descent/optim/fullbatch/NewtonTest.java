@@ -1,4 +1,4 @@
-package descent.optim;
+package descent.optim.fullbatch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import descent.autograd.Tensor;
+import descent.optim.Closure;
+import descent.optim.Hyperparameters;
+import descent.optim.Minimizer;
+import descent.optim.Objective;
+import descent.optim.Optimizers;
+import descent.problems.TestFunction;
+import descent.problems.Trajectory;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package descent.optim;
+package descent.optim.fullbatch;
 
 /**
  * An exact line search: secant iterations on φ'(α) = 0 until |φ'(α)| ≤ tol·|φ'(0)|. On a

@@ -1,4 +1,4 @@
-package descent.optim;
+package descent.optim.fullbatch;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +7,11 @@ import descent.nn.Activation;
 import descent.nn.Losses;
 import descent.nn.Mlp;
 import descent.nn.Mode;
+import descent.optim.Closure;
+import descent.optim.Hyperparameters;
+import descent.optim.Minimizer;
+import descent.optim.Objective;
+import descent.optim.Optimizers;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
 import java.util.SplittableRandom;

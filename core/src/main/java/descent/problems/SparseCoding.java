@@ -1,8 +1,13 @@
-package descent.optim;
+package descent.problems;
 
 import descent.autograd.Tensor;
 import descent.kernels.BinaryOp;
 import descent.kernels.UnaryOp;
+import descent.optim.Closure;
+import descent.optim.Objective;
+import descent.optim.fullbatch.CoordinateDescent;
+import descent.optim.fullbatch.Dense;
+import descent.optim.fullbatch.LineSearch;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
 import java.util.ArrayList;

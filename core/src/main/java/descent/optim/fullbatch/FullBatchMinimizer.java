@@ -1,6 +1,8 @@
-package descent.optim;
+package descent.optim.fullbatch;
 
 import descent.autograd.Tensor;
+import descent.optim.Closure;
+import descent.optim.Minimizer;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
 import java.util.Collections;

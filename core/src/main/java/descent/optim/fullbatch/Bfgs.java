@@ -1,6 +1,7 @@
-package descent.optim;
+package descent.optim.fullbatch;
 
 import descent.autograd.Tensor;
+import descent.optim.Closure;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

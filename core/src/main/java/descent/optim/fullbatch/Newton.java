@@ -1,6 +1,9 @@
-package descent.optim;
+package descent.optim.fullbatch;
 
 import descent.autograd.Tensor;
+import descent.optim.Closure;
+import descent.optim.Minimizer;
+import descent.optim.Objective;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
 import java.util.ArrayList;

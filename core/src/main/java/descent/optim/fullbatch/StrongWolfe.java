@@ -1,4 +1,4 @@
-package descent.optim;
+package descent.optim.fullbatch;
 
 /** Bracketing and zoom for the strong Wolfe conditions; see {@link LineSearch#strongWolfe}. */
 record StrongWolfe(double c1, double c2, int maxSteps) implements LineSearch {

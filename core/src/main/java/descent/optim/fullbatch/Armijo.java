@@ -1,4 +1,4 @@
-package descent.optim;
+package descent.optim.fullbatch;
 
 /** Backtracking until sufficient decrease; see {@link LineSearch#armijo}. */
 record Armijo(double c1, double shrink, int maxSteps) implements LineSearch {

@@ -1,6 +1,7 @@
-package descent.optim;
+package descent.optim.fullbatch;
 
 import descent.autograd.Tensor;
+import descent.optim.Closure;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package descent.optim;
+package descent.optim.fullbatch;
 
 /**
  * Chooses a step length α along a descent direction d from x, given φ(α) = f(x + αd) and

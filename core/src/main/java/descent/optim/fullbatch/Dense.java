@@ -1,16 +1,16 @@
-package descent.optim;
+package descent.optim.fullbatch;
 
 /**
  * Small dense linear algebra on row-major double arrays, for Newton's method: Cholesky, LU
  * with partial pivoting, and the symmetric eigendecomposition by cyclic Jacobi rotations
  * (accurate to rounding and simple; O(n³) per sweep, so meant for n up to a few hundred).
  */
-final class Dense {
+public final class Dense {
 
     private Dense() {}
 
     /** L with A = LLᵀ, or null if A is not (numerically) positive definite. */
-    static double[] cholesky(double[] a, int n) {
+    public static double[] cholesky(double[] a, int n) {
         double[] l = new double[n * n];
         for (int j = 0; j < n; j++) {
             double d = a[j * n + j];
@@ -34,7 +34,7 @@ final class Dense {
     }
 
     /** x with LLᵀx = b. */
-    static double[] solveCholesky(double[] l, int n, double[] b) {
+    public static double[] solveCholesky(double[] l, int n, double[] b) {
         double[] y = new double[n];
         for (int i = 0; i < n; i++) {
             double s = b[i];

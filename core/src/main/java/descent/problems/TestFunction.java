@@ -1,4 +1,4 @@
-package descent.optim;
+package descent.problems;
 
 import descent.autograd.Tensor;
 import java.util.List;

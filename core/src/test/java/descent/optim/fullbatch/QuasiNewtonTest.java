@@ -1,4 +1,4 @@
-package descent.optim;
+package descent.optim.fullbatch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import descent.autograd.Tensor;
+import descent.optim.Closure;
+import descent.optim.Minimizer;
+import descent.problems.TestFunction;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
 import java.io.IOException;

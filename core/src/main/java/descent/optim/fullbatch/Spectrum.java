@@ -1,4 +1,4 @@
-package descent.optim;
+package descent.optim.fullbatch;
 
 import descent.tensor.NdArray;
 import descent.tensor.ShapeException;

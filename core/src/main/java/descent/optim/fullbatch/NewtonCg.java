@@ -1,6 +1,8 @@
-package descent.optim;
+package descent.optim.fullbatch;
 
 import descent.autograd.Tensor;
+import descent.optim.Closure;
+import descent.optim.Objective;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,15 @@
-package descent.optim;
+package descent.optim.fullbatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import descent.autograd.Tensor;
+import descent.optim.Hyperparameters;
+import descent.optim.Optimizers;
+import descent.problems.SparseCoding;
+import descent.problems.TestFunction;
+import descent.problems.Trajectory;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
 import java.util.List;
