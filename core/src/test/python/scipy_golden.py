@@ -7,7 +7,7 @@ through scripts/python-reference.sh in place of python3):
 
     python3 core/src/test/python/scipy_golden.py
 
-Writes core/src/test/resources/descent/optim/scipy_rosenbrock.csv (method,iterations,grad_norm).
+Writes core/src/test/resources/descent/optim/fullbatch/scipy_rosenbrock.csv (method,iterations,grad_norm).
 """
 from pathlib import Path
 
@@ -15,7 +15,7 @@ import numpy as np
 import scipy
 from scipy.optimize import minimize, rosen, rosen_der
 
-OUT = Path(__file__).resolve().parents[1] / "resources" / "descent" / "optim" / "scipy_rosenbrock.csv"
+OUT = Path(__file__).resolve().parents[1] / "resources" / "descent" / "optim" / "fullbatch" / "scipy_rosenbrock.csv"
 x0 = np.array([-1.2, 1.0])
 runs = {
     "bfgs": minimize(rosen, x0, jac=rosen_der, method="BFGS", options={"gtol": 1e-8, "norm": 2}),

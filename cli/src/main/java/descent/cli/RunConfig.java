@@ -24,7 +24,7 @@ import java.util.Map;
 record RunConfig(String dataset, int[] hidden, String activation, String init, boolean batchNorm, double dropout,
                  String normalization, String optimizer, Map<String, String> hyperparameters, int batchSize,
                  int epochs, String augment, int earlyStopping, double minDelta, double valSplit, String curriculum,
-                 double clipGradNorm, int limit, long seed, int threads) {
+                 double clipGradNorm, int accumulate, int limit, long seed, int threads) {
 
     /** Builds the model for a training set: normalization fitted on it, weights drawn from the seed. */
     Classifier model(Dataset train) {
@@ -75,6 +75,7 @@ record RunConfig(String dataset, int[] hidden, String activation, String init, b
         f.put("val_split", Double.toString(valSplit));
         f.put("curriculum", curriculum == null ? "null" : Json.quote(curriculum));
         f.put("clip_grad_norm", Double.toString(clipGradNorm));
+        f.put("accumulate", Integer.toString(accumulate));
         f.put("limit", Integer.toString(limit));
         f.put("seed", Long.toString(seed));
         f.put("threads", Integer.toString(threads));
@@ -99,7 +100,9 @@ record RunConfig(String dataset, int[] hidden, String activation, String init, b
                     (Boolean) m.get("batchnorm"), num(m, "dropout"), (String) m.get("normalization"),
                     (String) m.get("optimizer"), hyper, (int) num(m, "batch_size"), (int) num(m, "epochs"),
                     (String) m.get("augment"), (int) num(m, "early_stopping"), num(m, "min_delta"), num(m, "val_split"),
-                    (String) m.get("curriculum"), num(m, "clip_grad_norm"), (int) num(m, "limit"),
+                    (String) m.get("curriculum"), num(m, "clip_grad_norm"),
+                    m.containsKey("accumulate") ? (int) num(m, "accumulate") : 1, // runs before --accumulate had none
+                    (int) num(m, "limit"),
                     ((Number) m.get("seed")).longValue(), (int) num(m, "threads"));
         } catch (ClassCastException | NullPointerException e) {
             throw new IOException(file + ": a setting is missing or has the wrong type (" + e.getMessage() + ")");

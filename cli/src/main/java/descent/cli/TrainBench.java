@@ -1,18 +1,12 @@
 package descent.cli;
 
-import descent.autograd.Tensor;
-import descent.data.Batch;
 import descent.data.DataLoader;
 import descent.data.Dataset;
 import descent.kernels.Parallel;
-import descent.nn.Losses;
 import descent.nn.Mlp;
-import descent.nn.Mode;
-import descent.optim.Hyperparameters;
 import descent.optim.Optimizer;
-import descent.optim.Optimizers;
-import descent.train.LossFunction;
 import descent.train.SplitMix64;
+import descent.train.TrainStep;
 import descent.train.Trainer;
 import java.io.IOException;
 import java.util.Arrays;
@@ -89,45 +83,37 @@ final class TrainBench implements Callable<Integer> {
         Mlp model = new Mlp(Mlp.Spec.of(784, 256, 128, 10), new SplitMix64(1));
         Hyperparameters h = optimizer.equals("sgd") ? Hyperparameters.of("lr", "0.01", "momentum", "0.9")
                 : Hyperparameters.of("lr", "0.001");
-        Optimizer opt = (Optimizer) Optimizers.create(optimizer, h, model.trainableParameters());
+        Optimizer opt = OptimizerNames.firstOrder(optimizer, h).over(model.trainableParameters());
         DataLoader loader = new DataLoader(data, batchSize, true, descent.data.Samplers.shuffled(), null);
-        Trainer trainer = new Trainer(new Trainer.Setup(model, opt, LossFunction.crossEntropy(), loader, null, null,
-                runs + 1, 1, null), List.of(), null);
+        Trainer trainer = new Trainer(Trainer.Setup.of(model, opt, loader).withEpochs(runs + 1).withSeed(1));
         trainer.fit();
         double[] rates = trainer.history().stream().skip(1).mapToDouble(m -> m.samplesPerSecond()).sorted().toArray();
         if (phases) {
-            printPhases(optimizer, model, opt, loader, runs + 1);
+            printPhases(optimizer, trainer, loader, runs + 1);
         }
         return new double[] {rates[rates.length / 2], rates[0], rates[rates.length - 1]};
     }
 
-    /** One more epoch of the trainer's step, each phase timed on its own (to stderr with --csv). */
-    private void printPhases(String optimizer, Mlp model, Optimizer opt, DataLoader loader, int epoch) {
+    /** One more epoch of the trainer's own step, each phase timed on its own (to stderr with --csv). */
+    private void printPhases(String optimizer, Trainer trainer, DataLoader loader, int epoch) {
         long forward = 0;
         long backward = 0;
+        long check = 0;
         long step = 0;
         int batches = 0;
-        SplitMix64 dropout = new SplitMix64(epoch);
         try (DataLoader.Epoch e = loader.epoch(epoch, new SplitMix64(epoch), new SplitMix64(epoch + 1))) {
             while (e.hasNext()) {
-                Batch b = e.next();
-                long t0 = System.nanoTime();
-                opt.zeroGrad();
-                Tensor loss = Losses.crossEntropy(model.forward(Tensor.of(b.inputs()), Mode.train(dropout)), b.labels());
-                long t1 = System.nanoTime();
-                loss.backward();
-                long t2 = System.nanoTime();
-                opt.step();
-                long t3 = System.nanoTime();
-                forward += t1 - t0;
-                backward += t2 - t1;
-                step += t3 - t2;
+                TrainStep.Result r = trainer.step(e.next());
+                forward += r.forwardNanos();
+                backward += r.backwardNanos();
+                check += r.checkNanos();
+                step += r.updateNanos();
                 batches++;
             }
         }
         (csv ? System.err : System.out).printf(Locale.ROOT, "%s, per batch: forward and loss %.3f ms, backward %.3f ms, "
-                + "optimizer step %.3f ms%n", optimizer, forward / 1e6 / batches, backward / 1e6 / batches,
-                step / 1e6 / batches);
+                + "finiteness check %.3f ms, optimizer step %.3f ms%n", optimizer, forward / 1e6 / batches,
+                backward / 1e6 / batches, check / 1e6 / batches, step / 1e6 / batches);
     }
 
     /** Uniform [0, 1) pixels of 28×28 images and uniform labels, like the PyTorch script's data. */

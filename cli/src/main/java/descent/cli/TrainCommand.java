@@ -14,11 +14,10 @@ import descent.io.SafeTensors;
 import descent.kernels.Parallel;
 import descent.nn.Classifier;
 import descent.nn.Mode;
-import descent.optim.Hyperparameters;
-import descent.optim.Minimizer;
+import descent.optim.FirstOrder;
+import descent.optim.GlobalRule;
+import descent.optim.GlobalRules;
 import descent.optim.Optimizer;
-import descent.optim.Optimizers;
-import descent.optim.Schedule;
 import descent.train.Callback;
 import descent.train.EarlyStopping;
 import descent.train.EpochMetrics;
@@ -125,6 +124,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--clip-grad-norm", description = "Rescale gradients to at most this global norm (default: off).")
     double clipGradNorm;
 
+    @Option(names = "--accumulate", paramLabel = "K", description = "Accumulate the gradients of K minibatches and take "
+            + "one step with their mean: the update of one batch K times larger (default: ${DEFAULT-VALUE}).")
+    int accumulate = 1;
+
     @Option(names = "--limit", description = "Train on only the first N training examples (default: all).")
     int limit;
 
@@ -169,12 +172,15 @@ final class TrainCommand implements Callable<Integer> {
         if (earlyStopping > 0 && vs == 0) {
             throw new IllegalArgumentException("--early-stopping monitors the validation loss: give --val-split > 0");
         }
+        if (accumulate < 1) {
+            throw new IllegalArgumentException("--accumulate must be at least 1, got " + accumulate);
+        }
         if (!List.of("global", "per-feature", "none").contains(normalization)) {
             throw new IllegalArgumentException("--normalize must be global, per-feature or none, got " + normalization);
         }
         return new RunConfig(DatasetStore.source(dataset).name(), hidden, activation, init, batchNorm, dropout,
                 normalization, optimizer.toLowerCase(Locale.ROOT), h, batchSize, epochs, augment, earlyStopping, minDelta,
-                vs, curriculum, clipGradNorm, limit, seed, threads != null ? threads : Parallel.threads());
+                vs, curriculum, clipGradNorm, accumulate, limit, seed, threads != null ? threads : Parallel.threads());
     }
 
     private void rejectOptionsBesideResume() {
@@ -220,25 +226,12 @@ final class TrainCommand implements Callable<Integer> {
             }
             DataLoader loader = new DataLoader(train, c.batchSize(), false, sampler,
                     c.augment() == null ? null : Augmentation.parse(c.augment(), train.exampleShape()));
-            long steps = 0;
+            long batches = 0;
             for (int e = 0; e < c.epochs(); e++) {
-                steps += loader.batches(curriculum == null ? train.size() : curriculum.poolSize(e));
+                batches += loader.batches(curriculum == null ? train.size() : curriculum.poolSize(e));
             }
-            long totalSteps = steps;
-            Map<String, String> hv = new LinkedHashMap<>(c.hyperparameters());
-            hv.computeIfPresent("schedule", (k, s) -> withDefaultLength(s, totalSteps));
-            Minimizer m = Optimizers.create(c.optimizer(), new Hyperparameters(hv), model.trainableParameters());
-            if (!(m instanceof Optimizer optimizer)) {
-                throw new IllegalArgumentException("train takes the minibatch optimizers (sgd, momentum, nesterov, adam, "
-                        + "amsgrad, adamw, adagrad, rmsprop, adadelta); " + c.optimizer()
-                        + " needs full-batch closures: try ./descent trajectory");
-            }
-            if (c.clipGradNorm() > 0) {
-                optimizer.clipGradNorm(c.clipGradNorm());
-            }
-            Schedule schedule = Optimizers.schedule(c.optimizer(), new Hyperparameters(hv));
-            Trainer.Setup setup = new Trainer.Setup(model, optimizer, LossFunction.crossEntropy(), loader, validation,
-                    splits.test(), c.epochs(), c.seed(), schedule);
+            long totalSteps = batches / c.accumulate(); // optimizer steps: one per K minibatches
+            Optimizer optimizer = optimizer(c, model, totalSteps);
             List<Callback> callbacks = new ArrayList<>();
             callbacks.add(new ProgressBar(System.out, c.epochs()));
             callbacks.add(new HistoryFile(dir.resolve("history.csv")));
@@ -247,12 +240,18 @@ final class TrainCommand implements Callable<Integer> {
                 stopper = new EarlyStopping(c.earlyStopping(), c.minDelta());
                 callbacks.add(stopper);
             }
-            Trainer trainer = new Trainer(setup, callbacks, dir.resolve(CHECKPOINT));
+            Trainer trainer = new Trainer(Trainer.Setup.of(model, optimizer, loader).withValidation(validation)
+                    .withTest(splits.test()).withEpochs(c.epochs()).withSeed(c.seed()).withCallbacks(callbacks)
+                    .withCheckpoint(dir.resolve(CHECKPOINT)));
             trainer.onNote(s -> System.out.println("  " + s));
             System.out.printf(Locale.ROOT, "%s: %d training, %s%d test examples; %s, %,d parameters; %s, batch %d, "
                             + "%d threads%n", c.dataset(), train.size(),
                     validation == null ? "" : validation.size() + " validation, ", splits.test().size(),
                     describe(c, train), model.parameterCount(), optimizerLabel(c), c.batchSize(), c.threads());
+            if (c.accumulate() > 1) {
+                System.out.printf("  one step per %d minibatches (effective batch %d)%n", c.accumulate(),
+                        c.accumulate() * c.batchSize());
+            }
             lint(model, train, c.hyperparameters());
             if (resuming) {
                 trainer.resume(dir.resolve(CHECKPOINT));
@@ -269,6 +268,29 @@ final class TrainCommand implements Callable<Integer> {
                     100 * test.accuracy(), test.loss(), trainer.stopReason() == null ? "" : " (" + trainer.stopReason() + ")",
                     dir);
             return 0;
+        }
+
+        /**
+         * The configured first-order method, after gradient accumulation and global-norm clipping
+         * (of the accumulated mean) where set.
+         */
+        private static Optimizer optimizer(RunConfig c, Classifier model, long totalSteps) {
+            if (!OptimizerNames.FIRST_ORDER.contains(c.optimizer())) {
+                throw new IllegalArgumentException("train takes the minibatch optimizers ("
+                        + String.join(", ", OptimizerNames.FIRST_ORDER) + "); " + c.optimizer()
+                        + " needs full-batch closures: try ./descent trajectory");
+            }
+            Map<String, String> hv = new LinkedHashMap<>(c.hyperparameters());
+            hv.computeIfPresent("schedule", (k, s) -> withDefaultLength(s, totalSteps));
+            FirstOrder method = OptimizerNames.firstOrder(c.optimizer(), new Hyperparameters(hv));
+            List<GlobalRule<?>> global = new ArrayList<>();
+            if (c.accumulate() > 1) {
+                global.add(GlobalRules.accumulate(c.accumulate()));
+            }
+            if (c.clipGradNorm() > 0) {
+                global.add(GlobalRules.clipByGlobalNorm(c.clipGradNorm()));
+            }
+            return method.over(model.trainableParameters(), global.toArray(GlobalRule<?>[]::new));
         }
 
         /** Prints what {@link ArchitectureLint} finds in the configured model; weight decay covers every parameter. */

@@ -3,13 +3,10 @@ package descent.cli;
 import descent.autograd.Tensor;
 import descent.cli.plot.ContourPlot;
 import descent.io.AtomicFiles;
-import descent.optim.Hyperparameters;
-import descent.optim.Optimizers;
 import descent.problems.TestFunction;
 import descent.problems.Trajectory;
 import descent.tensor.NdArray;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -86,7 +83,7 @@ final class TrajectoryCommand implements Callable<Integer> {
                 }
             }
             runs.put(spec, Trajectory.run(fn, from, steps,
-                    params -> Optimizers.create(parts[0], new Hyperparameters(h), params)));
+                    params -> OptimizerNames.minimizer(parts[0], new Hyperparameters(h), params)));
         }
         String csv = csv(runs);
         if (out != null) {

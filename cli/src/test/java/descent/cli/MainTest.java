@@ -54,7 +54,7 @@ class MainTest {
         String[] lines = out.strip().split("\n");
         assertEquals(4, lines.length, out);
         assertTrue(lines[0].matches("sgd, per batch: forward and loss [0-9.]+ ms, backward [0-9.]+ ms, "
-                + "optimizer step [0-9.]+ ms"), lines[0]);
+                + "finiteness check [0-9.]+ ms, optimizer step [0-9.]+ ms"), lines[0]);
         assertTrue(lines[1].startsWith("mlp-784-256-128-10-sgd-descent, batch 128, 1 threads: "), lines[1]);
         assertTrue(lines[3].startsWith("mlp-784-256-128-10-adam-descent, batch 128, 1 threads: "), lines[3]);
         String csv = run(0, "bench", "train", "--samples", "256", "--runs", "1", "--optimizer", "sgd", "--csv");

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import descent.io.SafeTensors;
 import descent.tensor.NdArray;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,6 +72,36 @@ class TrainCommandTest {
                 .toArray(String[]::new));
         String metrics = Files.readString(run.resolve("metrics.json"));
         assertTrue(metrics.contains("early stopping") && metrics.contains("\"best_epoch\": 1"), metrics);
+    }
+
+    @Test
+    void accumulationTakesOneStepPerKMinibatchesAndResumes() throws IOException {
+        Path run = dir.resolve("acc");
+        String out = MainTest.run(0, args(run, 2, "--accumulate", "3", "--optimizer", "momentum", "--clip-grad-norm", "5")
+                .toArray(String[]::new));
+        assertTrue(out.contains("one step per 3 minibatches (effective batch 48)"), out);
+        assertTrue(Files.readString(run.resolve("config.json")).contains("\"accumulate\": 3"));
+        // 1200 examples in batches of 16: 75 minibatches an epoch, 50 steps in two epochs (the 150th minibatch ends a window).
+        Map<String, NdArray> ckpt = SafeTensors.loadTensors(run.resolve(TrainCommand.CHECKPOINT));
+        assertEquals(50, ckpt.get("optimizer/#steps").item());
+        assertEquals(0, ckpt.get("optimizer/#global.0/count").item());
+        assertEquals(2, Main.run("train", "--data-dir", data.toString(), "--out", dir.resolve("bad").toString(),
+                "--accumulate", "0"));
+    }
+
+    @Test
+    void fullBatchMethodsAreRefusedWithWhereTheyRun() {
+        PrintStream err = System.err;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(2, Main.run("train", "--data-dir", data.toString(), "--out", dir.resolve("lbfgs").toString(),
+                    "--optimizer", "lbfgs"));
+        } finally {
+            System.setErr(err);
+        }
+        String message = buffer.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("lbfgs needs full-batch closures: try ./descent trajectory"), message);
     }
 
     @Test

@@ -4,6 +4,7 @@ import descent.autograd.Tensor;
 import descent.tensor.NdArray;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -69,13 +70,13 @@ public final class LookaheadNesterov implements Minimizer {
 
     @Override
     public Map<String, NdArray> stateDict() {
-        return StateCodec.encodeByParameter(steps, states);
+        return StateCodec.encodeByParameter(steps, states, List.of());
     }
 
     @Override
     public void loadStateDict(Map<String, NdArray> state) {
         StateCodec.ByParameter loaded = StateCodec.decodeByParameter(state, params,
-                name -> new Velocity(NdArray.zeros(params.get(name).dtype(), params.get(name).shape())));
+                name -> new Velocity(NdArray.zeros(params.get(name).dtype(), params.get(name).shape())), List.of());
         states.clear();
         loaded.states().forEach((name, v) -> states.put(name, (Velocity) v));
         steps = loaded.steps();

@@ -1,28 +1,24 @@
 package descent.optim;
 
 import descent.autograd.Tensor;
-import descent.tensor.DType;
 import descent.tensor.NdArray;
+import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * The stateful face of a {@link Rule}: {@link #step()} applies each group's rule to every
- * parameter that requires a gradient and has one (frozen parameters and parameters the loss did
- * not reach are skipped, their state untouched), and adds the result to the parameter. State is
- * created at a parameter's first step and kept by parameter name, so {@link #stateDict()} and
- * {@link #loadStateDict} resume a run exactly.
+ * The stateful face of the update rules. {@link #step()} gathers the gradient of every parameter
+ * that requires one and has one (frozen parameters and parameters the loss did not reach are
+ * skipped, their state untouched), passes them through the {@link GlobalRule}s in order, then
+ * applies each parameter's group {@link Rule} and adds the result to the parameter. A rule that
+ * offers a {@link FusedRule} step takes it.
  *
- * <p>Optionally the gradients are first rescaled so that their global L2 norm over all
- * parameters is at most {@code maxNorm} (Pascanu et al., 2013; PyTorch's clip_grad_norm_).
- *
- * <p>SGD and Adam chains run fused ({@link FusedUpdate}): one pass per parameter, with the moments
- * updated in place while no one else holds them. Results are the same as the chain's.
+ * <p>The optimizer owns every state it keeps: it is made by the rules' {@code init} at a
+ * parameter's first step, or loaded from a copy, and fused steps update its arrays in place.
+ * {@link #state} and {@link #stateDict()} hand out copies, so {@link #loadStateDict} resumes a run
+ * exactly and no one else sees the in-place writes.
  */
 public final class Optimizer implements Minimizer {
 
@@ -33,33 +29,51 @@ public final class Optimizer implements Minimizer {
         }
     }
 
+    /** One parameter: its name, tensor, rule, and the rule's state (null before its first step). */
+    private static final class Slot {
+        final String name;
+        final Tensor param;
+        final Rule<Record> rule;
+        Record state;
+
+        @SuppressWarnings("unchecked")
+        Slot(String name, Tensor param, Rule<?> rule) {
+            this.name = name;
+            this.param = param;
+            this.rule = (Rule<Record>) rule;
+        }
+    }
+
     private final List<Group> groups;
+    private final List<Slot> slots = new ArrayList<>();
     private final Map<String, Tensor> params = new LinkedHashMap<>();
-    private final Map<String, Rule<?>> rules = new LinkedHashMap<>();
-    private final Map<String, Record> states = new LinkedHashMap<>();
-    private final Map<String, FusedUpdate> fused = new HashMap<>();
-    /** Parameters whose state arrays no one outside holds, so a fused step may write into them. */
-    private final Set<String> ownsState = new HashSet<>();
-    private double maxGradNorm = Double.POSITIVE_INFINITY;
+    private final List<GlobalRule<Record>> globalRules = new ArrayList<>();
+    /** The global rules' states, made at the first step. */
+    private List<Record> globalStates;
     private long steps;
 
     public Optimizer(Map<String, Tensor> params, Rule<?> rule) {
-        this(List.of(new Group(params, rule)));
+        this(List.of(new Group(params, rule)), List.of());
     }
 
     public Optimizer(List<Group> groups) {
+        this(groups, List.of());
+    }
+
+    /** Groups of parameters with their rules, after the global rules, applied in order. */
+    @SuppressWarnings("unchecked")
+    public Optimizer(List<Group> groups, List<GlobalRule<?>> globalRules) {
         this.groups = List.copyOf(groups);
         for (Group g : this.groups) {
-            FusedUpdate plan = FusedUpdate.of(g.rule());
             g.params().forEach((name, t) -> {
                 if (params.put(name, t) != null) {
                     throw new IllegalArgumentException("parameter '" + name + "' is in more than one group");
                 }
-                rules.put(name, g.rule());
-                if (plan != null) {
-                    fused.put(name, plan);
-                }
+                slots.add(new Slot(name, t, g.rule()));
             });
+        }
+        for (GlobalRule<?> r : globalRules) {
+            this.globalRules.add((GlobalRule<Record>) r);
         }
     }
 
@@ -74,25 +88,37 @@ public final class Optimizer implements Minimizer {
         return List.of(new Group(w, weights), new Group(v, vectors));
     }
 
-    /** Rescales gradients to a global norm of at most maxNorm before each step; returns this. */
-    public Optimizer clipGradNorm(double maxNorm) {
-        if (!(maxNorm > 0)) {
-            throw new IllegalArgumentException("clipGradNorm: max norm must be positive, got " + maxNorm);
-        }
-        this.maxGradNorm = maxNorm;
-        return this;
-    }
-
-    /** Updates every parameter that has a gradient. */
+    /**
+     * Updates every parameter that has a gradient, unless a global rule holds the step (gradient
+     * accumulation between its boundaries); {@link #steps()} counts the steps taken.
+     */
     public void step() {
-        Map<String, NdArray> grads = new LinkedHashMap<>();
-        params.forEach((name, p) -> {
-            if (p.requiresGrad() && p.grad() != null) {
-                grads.put(name, p.grad().value());
+        Map<String, NdArray> updates = new LinkedHashMap<>();
+        for (Slot s : slots) {
+            if (s.param.requiresGrad() && s.param.grad() != null) {
+                updates.put(s.name, s.param.grad().value());
             }
-        });
-        double scale = clipScale(grads.values());
-        grads.forEach((name, g) -> update(name, scale == 1 ? g : g.mul(scale)));
+        }
+        if (globalStates == null) {
+            globalStates = new ArrayList<>();
+            for (GlobalRule<Record> r : globalRules) {
+                globalStates.add(r.init(values()));
+            }
+        }
+        for (int i = 0; i < globalRules.size() && updates != null; i++) {
+            GlobalRule.Step<Record> s = globalRules.get(i).apply(updates, globalStates.get(i));
+            globalStates.set(i, s.state());
+            updates = s.updates();
+        }
+        if (updates == null) {
+            return;
+        }
+        for (Slot s : slots) {
+            NdArray u = updates.get(s.name);
+            if (u != null) {
+                update(s, u);
+            }
+        }
         steps++;
     }
 
@@ -103,40 +129,24 @@ public final class Optimizer implements Minimizer {
         return loss;
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private void update(String name, NdArray grad) {
-        Tensor p = params.get(name);
-        Rule rule = rules.get(name);
-        Record state = states.get(name);
-        if (state == null) {
-            state = rule.init(p.value());
+    private static void update(Slot s, NdArray update) {
+        NdArray p = s.param.value();
+        Record state = s.state != null ? s.state : s.rule.init(p);
+        if (s.rule instanceof FusedRule<Record> fused) {
+            FusedRule.Result<Record> r = fused.stepInPlace(update, p, state);
+            s.state = r.state();
+            s.param.assign(r.param());
+        } else {
+            Rule.Step<Record> r = s.rule.apply(update, p, state);
+            s.state = r.state();
+            s.param.assign(p.add(r.update()));
         }
-        FusedUpdate plan = fused.get(name);
-        if (plan != null) {
-            FusedUpdate.Result r = plan.step(grad, p.value(), (Rule.ChainState) state, ownsState.contains(name));
-            states.put(name, r.state());
-            ownsState.add(name);
-            p.assign(r.param());
-            return;
-        }
-        Rule.Step<?> s = rule.apply(grad, p.value(), state);
-        states.put(name, (Record) s.state());
-        ownsState.remove(name);
-        p.assign(p.value().add(s.update()));
     }
 
-    /** PyTorch's factor: maxNorm / (norm + 1e-6) when the norm exceeds maxNorm. */
-    private double clipScale(Iterable<NdArray> grads) {
-        if (maxGradNorm == Double.POSITIVE_INFINITY) {
-            return 1;
-        }
-        double sumSquares = 0;
-        for (NdArray g : grads) {
-            NdArray g64 = g.astype(DType.FLOAT64);
-            sumSquares += g64.mul(g64).sum(false).item();
-        }
-        double norm = Math.sqrt(sumSquares);
-        return norm > maxGradNorm ? maxGradNorm / (norm + 1e-6) : 1;
+    private Map<String, NdArray> values() {
+        Map<String, NdArray> out = new LinkedHashMap<>();
+        params.forEach((name, t) -> out.put(name, t.value()));
+        return out;
     }
 
     /** Forgets every parameter's gradient. */
@@ -144,9 +154,23 @@ public final class Optimizer implements Minimizer {
         params.values().forEach(Tensor::zeroGrad);
     }
 
-    /** How many times {@link #step()} has run. */
+    /** How many steps have updated the parameters. */
     public long steps() {
         return steps;
+    }
+
+    /**
+     * The learning rate of the last step (of the first, before any), from the first group whose
+     * rule scales by a schedule; NaN if none does.
+     */
+    public double learningRate() {
+        for (Group g : groups) {
+            Schedule s = g.rule().learningRate();
+            if (s != null) {
+                return s.at(Math.max(0, steps - 1));
+            }
+        }
+        return Double.NaN;
     }
 
     @Override
@@ -158,20 +182,29 @@ public final class Optimizer implements Minimizer {
         return groups;
     }
 
-    /**
-     * The state of one parameter's rule, or null before its first step. The record is a snapshot:
-     * later steps do not write into its arrays.
-     */
+    /** A copy of one parameter's state, or null before its first step. */
     public Record state(String name) {
-        ownsState.remove(name);
-        return states.get(name);
+        for (Slot s : slots) {
+            if (s.name.equals(name)) {
+                return s.state == null ? null : StateCodec.copy(s.state);
+            }
+        }
+        throw new IllegalArgumentException("no parameter '" + name + "' in this optimizer; parameters: " + params.keySet());
     }
 
-    /** Every parameter's state under {@code name/component}, and the step count; a snapshot, as {@link #state}. */
+    /**
+     * Every parameter's state under {@code name/component}, each global rule's under
+     * {@code #global.I/component}, and the step count; copies.
+     */
     @Override
     public Map<String, NdArray> stateDict() {
-        ownsState.clear();
-        return StateCodec.encodeByParameter(steps, states);
+        Map<String, Record> states = new LinkedHashMap<>();
+        for (Slot s : slots) {
+            if (s.state != null) {
+                states.put(s.name, s.state);
+            }
+        }
+        return StateCodec.encodeByParameter(steps, states, globalStates == null ? List.of() : globalStates);
     }
 
     /**
@@ -181,11 +214,16 @@ public final class Optimizer implements Minimizer {
      */
     @Override
     public void loadStateDict(Map<String, NdArray> state) {
+        Map<String, Rule<Record>> rules = new LinkedHashMap<>();
+        slots.forEach(s -> rules.put(s.name, s.rule));
+        List<Record> globalTemplates = new ArrayList<>();
+        globalRules.forEach(r -> globalTemplates.add(r.init(values())));
         StateCodec.ByParameter loaded = StateCodec.decodeByParameter(state, params,
-                name -> (Record) rules.get(name).init(params.get(name).value()));
-        states.clear();
-        states.putAll(loaded.states());
-        ownsState.clear();
+                name -> rules.get(name).init(params.get(name).value()), globalTemplates);
+        for (Slot s : slots) {
+            s.state = loaded.states().get(s.name);
+        }
+        globalStates = new ArrayList<>(loaded.globalStates());
         steps = loaded.steps();
     }
 }

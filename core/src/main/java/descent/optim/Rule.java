@@ -20,6 +20,14 @@ public interface Rule<S extends Record> {
     /** The outgoing update and next state, given the incoming update and the current parameter. */
     Step<S> apply(NdArray update, NdArray param, S state);
 
+    /**
+     * The learning-rate schedule this rule scales by, or null: lets an optimizer say its learning
+     * rate without knowing how its rules are built.
+     */
+    default Schedule learningRate() {
+        return null;
+    }
+
     /** A rule's output: the update to pass on and the state to keep. */
     record Step<S>(NdArray update, S state) {}
 
@@ -69,6 +77,17 @@ public interface Rule<S extends Record> {
                 next.add(s.state());
             }
             return new Step<>(update, new ChainState(next));
+        }
+
+        /** The first schedule among the rules. */
+        @Override
+        public Schedule learningRate() {
+            for (Rule<? extends Record> r : rules) {
+                if (r.learningRate() != null) {
+                    return r.learningRate();
+                }
+            }
+            return null;
         }
 
         @Override

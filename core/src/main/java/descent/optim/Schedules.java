@@ -110,45 +110,6 @@ public final class Schedules {
         };
     }
 
-    /**
-     * From its command-line form: {@code constant}, {@code step:SIZE:GAMMA}, {@code multistep:M1,M2:GAMMA},
-     * {@code exponential:GAMMA}, {@code inverse-time:K}, {@code inverse-sqrt:K},
-     * {@code polynomial:STEPS[:POWER[:END]]}, {@code cosine:PERIOD[:MIN]},
-     * {@code cosine-restarts:PERIOD[:MULT[:MIN]]}, {@code piecewise:B1,B2:V0,V1,V2} (values absolute);
-     * any of them may end in {@code +warmup:STEPS}.
-     */
-    public static Schedule parse(String spec, double lr) {
-        String[] warm = spec.split("\\+warmup:");
-        String[] p = warm[0].trim().split(":");
-        try {
-            Schedule s = switch (p[0]) {
-                case "constant", "" -> constant(lr);
-                case "step" -> step(lr, Long.parseLong(p[1]), Double.parseDouble(p[2]));
-                case "multistep" -> multiStep(lr, longs(p[1]), Double.parseDouble(p[2]));
-                case "exponential" -> exponential(lr, Double.parseDouble(p[1]));
-                case "inverse-time" -> inverseTime(lr, Double.parseDouble(p[1]));
-                case "inverse-sqrt" -> inverseSqrt(lr, Double.parseDouble(p[1]));
-                case "polynomial" -> polynomial(lr, p.length > 3 ? Double.parseDouble(p[3]) : 0, p.length > 2
-                        ? Double.parseDouble(p[2]) : 1, Long.parseLong(p[1]));
-                case "cosine" -> cosine(lr, p.length > 2 ? Double.parseDouble(p[2]) : 0, Long.parseLong(p[1]));
-                case "cosine-restarts" -> cosineWithRestarts(lr, p.length > 3 ? Double.parseDouble(p[3]) : 0,
-                        Long.parseLong(p[1]), p.length > 2 ? Long.parseLong(p[2]) : 1);
-                case "piecewise" -> piecewise(longs(p[1]), Arrays.stream(p[2].split(",")).mapToDouble(Double::parseDouble)
-                        .toArray());
-                default -> throw new IllegalArgumentException("unknown schedule '" + spec + "' (expected constant, step, "
-                        + "multistep, exponential, inverse-time, inverse-sqrt, polynomial, cosine, cosine-restarts or "
-                        + "piecewise, optionally +warmup:STEPS)");
-            };
-            return warm.length > 1 ? linearWarmup(s, Long.parseLong(warm[1].trim()), 0) : s;
-        } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {
-            throw new IllegalArgumentException("schedule '" + spec + "' is missing or has a malformed value", e);
-        }
-    }
-
-    private static long[] longs(String csv) {
-        return Arrays.stream(csv.split(",")).mapToLong(Long::parseLong).toArray();
-    }
-
     private static void requirePositive(String name, long steps) {
         if (steps <= 0) {
             throw new IllegalArgumentException(name + ": the number of steps must be positive, got " + steps);

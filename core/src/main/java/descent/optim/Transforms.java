@@ -35,8 +35,8 @@ public final class Transforms {
         return new Decay(name, lambda);
     }
 
-    /** u + λ·p, under the name of the rule that placed it; a record, so that {@link FusedUpdate} can read it. */
-    record Decay(String name, double lambda) implements Rule<Rule.Stateless> {
+    /** u + λ·p, under the name of the rule that placed it. */
+    private record Decay(String name, double lambda) implements Rule<Rule.Stateless> {
         @Override
         public Rule.Stateless init(NdArray param) {
             return new Rule.Stateless();
@@ -64,11 +64,15 @@ public final class Transforms {
         return new LearningRate(lr);
     }
 
-    /** The rule behind {@link #scaleByLearningRate}; a record, so that {@link FusedUpdate} can read it. */
-    record LearningRate(Schedule lr) implements Rule<Count> {
+    private record LearningRate(Schedule lr) implements Rule<Count> {
         @Override
         public Count init(NdArray param) {
             return new Count(0);
+        }
+
+        @Override
+        public Schedule learningRate() {
+            return lr;
         }
 
         @Override
@@ -98,8 +102,7 @@ public final class Transforms {
         return new TraceRule(momentum, dampening, nesterov);
     }
 
-    /** The rule behind {@link #trace}; a record, so that {@link FusedUpdate} can read it. */
-    record TraceRule(double momentum, double dampening, boolean nesterov) implements Rule<Trace> {
+    private record TraceRule(double momentum, double dampening, boolean nesterov) implements Rule<Trace> {
         @Override
         public Trace init(NdArray param) {
             return new Trace(NdArray.zeros(param.dtype(), param.shape()), 0);
@@ -163,13 +166,13 @@ public final class Transforms {
         return new AdamRule(beta1, beta2, eps, biasCorrection, amsgrad);
     }
 
-    /** The rule behind {@link #scaleByAdam}; a record, so that {@link FusedUpdate} can read it. */
-    record AdamRule(double beta1, double beta2, double eps, boolean biasCorrection, boolean amsgrad)
+    private record AdamRule(double beta1, double beta2, double eps, boolean biasCorrection, boolean amsgrad)
             implements Rule<AdamMoments> {
+        /** Separate zero arrays, so that a fused step may write each moment in place. */
         @Override
         public AdamMoments init(NdArray param) {
-            NdArray zero = NdArray.zeros(param.dtype(), param.shape());
-            return new AdamMoments(zero, zero, amsgrad ? zero : null, 0);
+            return new AdamMoments(NdArray.zeros(param.dtype(), param.shape()), NdArray.zeros(param.dtype(), param.shape()),
+                    amsgrad ? NdArray.zeros(param.dtype(), param.shape()) : null, 0);
         }
 
         @Override
@@ -182,14 +185,12 @@ public final class Transforms {
             return new Step<>(out, new AdamMoments(m, v, vMax, t));
         }
 
-        /** 1 − β₁ᵗ, or 1 without bias correction. */
-        double firstCorrection(long t) {
-            return biasCorrection ? 1 - Math.pow(beta1, t) : 1;
+        private double firstCorrection(long t) {
+            return biasCorrection ? adamFirstCorrection(beta1, t) : 1;
         }
 
-        /** √(1 − β₂ᵗ), or 1 without bias correction. */
-        double secondCorrection(long t) {
-            return biasCorrection ? Math.sqrt(1 - Math.pow(beta2, t)) : 1;
+        private double secondCorrection(long t) {
+            return biasCorrection ? adamSecondCorrection(beta2, t) : 1;
         }
 
         @Override
@@ -288,6 +289,16 @@ public final class Transforms {
                 return "scaleByAdadelta(rho=" + rho + ", eps=" + eps + ")";
             }
         };
+    }
+
+    /** Adam's first bias correction at step t: 1 − β₁ᵗ. */
+    static double adamFirstCorrection(double beta1, long t) {
+        return 1 - Math.pow(beta1, t);
+    }
+
+    /** Adam's second bias correction at step t, as PyTorch applies it to √v: √(1 − β₂ᵗ). */
+    static double adamSecondCorrection(double beta2, long t) {
+        return Math.sqrt(1 - Math.pow(beta2, t));
     }
 
     // ---------------------------------------------------------------- helpers

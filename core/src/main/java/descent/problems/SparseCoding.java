@@ -7,6 +7,7 @@ import descent.optim.Closure;
 import descent.optim.Objective;
 import descent.optim.fullbatch.CoordinateDescent;
 import descent.optim.fullbatch.Dense;
+import descent.optim.fullbatch.FullBatch;
 import descent.optim.fullbatch.LineSearch;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
@@ -40,7 +41,7 @@ public final class SparseCoding {
         Map<String, CoordinateDescent.BlockUpdate> updates = Map.of(
                 "W", block -> w.assign(leastSquares(h.value(), x)),
                 "H", block -> h.assign(ista(h.value(), w.value(), x, lambda, istaSteps)));
-        CoordinateDescent cd = CoordinateDescent.blocks(params, Map.of("H", List.of("H"), "W", List.of("W")), updates,
+        CoordinateDescent cd = FullBatch.blockCoordinateDescent(params, Map.of("H", List.of("H"), "W", List.of("W")), updates,
                 false, 0, LineSearch.armijo());
         Closure closure = Objective.closure(params, objective);
         List<Double> history = new ArrayList<>();

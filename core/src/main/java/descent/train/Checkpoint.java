@@ -35,7 +35,7 @@ public final class Checkpoint {
             text.put("stop_reason", t.stopReason());
         }
         text.put("history", EpochMetrics.csv(t.history()));
-        for (Callback c : t.callbacks()) {
+        for (Callback c : t.setup().callbacks()) {
             c.saveState(tensors, text);
         }
         SafeTensors.save(file, tensors, text);
@@ -63,7 +63,7 @@ public final class Checkpoint {
             e.getValue().setState(Long.parseUnsignedLong(s, 16));
         }
         List<EpochMetrics> history = EpochMetrics.parseCsvTable(text.getOrDefault("history", ""));
-        for (Callback cb : t.callbacks()) {
+        for (Callback cb : t.setup().callbacks()) {
             cb.loadState(c.tensors(), text);
         }
         t.restoreProgress(Integer.parseInt(text.get("epoch")), Long.parseLong(text.get("step")), text.get("stop_reason"),

@@ -1,14 +1,11 @@
 package descent.train;
 
-import descent.autograd.Tensor;
 import descent.data.Batch;
 import descent.data.DataLoader;
 import descent.data.Dataset;
 import descent.nn.ForwardObserver;
-import descent.nn.Mode;
 import descent.nn.Module;
 import descent.optim.Optimizer;
-import descent.optim.Schedule;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,41 +30,79 @@ import java.util.function.Consumer;
 public final class Trainer {
 
     /**
-     * What to train on what. {@code validation} and {@code test} may be null; {@code schedule}, if
-     * given, is only used to report the learning rate.
+     * What to train on what, and how: {@link #of} names the model, its optimizer and the training
+     * data, and defaults the rest (cross-entropy, no validation or test set, one epoch, seed 0, no
+     * callbacks, no checkpoint file); {@code with...} sets each.
+     *
+     * @param validation evaluated after each epoch (early stopping watches its loss), or null
+     * @param test       evaluated after each epoch, or null
+     * @param checkpoint where the whole run is written after each epoch, or null for none
      */
-    public record Setup(Module model, Optimizer optimizer, LossFunction loss, DataLoader train, Dataset validation,
-                        Dataset test, int epochs, long seed, Schedule schedule) {
+    public record Setup(Module model, Optimizer optimizer, DataLoader train, LossFunction loss, Dataset validation,
+                        Dataset test, int epochs, long seed, List<Callback> callbacks, Path checkpoint) {
         public Setup {
             if (epochs < 1) {
                 throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
             }
+            callbacks = List.copyOf(callbacks);
+        }
+
+        public static Setup of(Module model, Optimizer optimizer, DataLoader train) {
+            return new Setup(model, optimizer, train, LossFunction.crossEntropy(), null, null, 1, 0, List.of(), null);
+        }
+
+        public Setup withLoss(LossFunction l) {
+            return new Setup(model, optimizer, train, l, validation, test, epochs, seed, callbacks, checkpoint);
+        }
+
+        public Setup withValidation(Dataset d) {
+            return new Setup(model, optimizer, train, loss, d, test, epochs, seed, callbacks, checkpoint);
+        }
+
+        public Setup withTest(Dataset d) {
+            return new Setup(model, optimizer, train, loss, validation, d, epochs, seed, callbacks, checkpoint);
+        }
+
+        public Setup withEpochs(int n) {
+            return new Setup(model, optimizer, train, loss, validation, test, n, seed, callbacks, checkpoint);
+        }
+
+        /** The seed of data order, augmentation and dropout. */
+        public Setup withSeed(long s) {
+            return new Setup(model, optimizer, train, loss, validation, test, epochs, s, callbacks, checkpoint);
+        }
+
+        public Setup withCallbacks(List<? extends Callback> c) {
+            return new Setup(model, optimizer, train, loss, validation, test, epochs, seed, List.copyOf(c), checkpoint);
+        }
+
+        public Setup withCallbacks(Callback... c) {
+            return withCallbacks(List.of(c));
+        }
+
+        public Setup withCheckpoint(Path file) {
+            return new Setup(model, optimizer, train, loss, validation, test, epochs, seed, callbacks, file);
         }
     }
 
     static final int EVAL_BATCH = 1000;
 
     private final Setup setup;
-    private final List<Callback> callbacks;
-    private final Path checkpoint;
+    private final TrainStep stepper;
     private final SplitMix64 orderRng;
     private final SplitMix64 augmentRng;
     private final SplitMix64 dropoutRng;
     /** By name, in a fixed order, so checkpoints of equal runs are equal byte for byte. */
     private final Map<String, SplitMix64> generators;
-    /** The model's parameters, walked out of the module tree once rather than every step. */
-    private final Map<String, Tensor> parameters;
     private final List<EpochMetrics> history = new ArrayList<>();
     private int epoch;
     private long step;
     private String stopReason;
     private Consumer<String> notes = s -> {};
 
-    /** {@code checkpoint} may be null (no checkpoints). */
-    public Trainer(Setup setup, List<Callback> callbacks, Path checkpoint) {
+    public Trainer(Setup setup) {
         this.setup = setup;
-        this.callbacks = List.copyOf(callbacks);
-        this.checkpoint = checkpoint;
+        this.stepper = new TrainStep(setup.model(), setup.optimizer(), setup.loss());
         this.orderRng = SplitMix64.derive(setup.seed(), "data order");
         this.augmentRng = SplitMix64.derive(setup.seed(), "augmentation");
         this.dropoutRng = SplitMix64.derive(setup.seed(), "dropout");
@@ -75,7 +110,6 @@ public final class Trainer {
         generators.put("order", orderRng);
         generators.put("augmentation", augmentRng);
         generators.put("dropout", dropoutRng);
-        this.parameters = setup.model().namedParameters();
     }
 
     /** Where messages such as "restored the best weights" go (default: nowhere). */
@@ -127,20 +161,30 @@ public final class Trainer {
 
     /** Runs the remaining epochs (all of them, unless resumed) and returns the history. */
     public List<EpochMetrics> fit() throws IOException {
-        callbacks.forEach(c -> c.onTrainStart(this));
+        setup.callbacks().forEach(c -> c.onTrainStart(this));
         while (epoch < setup.epochs() && stopReason == null) {
             runEpoch();
-            if (checkpoint != null) {
-                Checkpoint.write(checkpoint, this);
+            if (setup.checkpoint() != null) {
+                Checkpoint.write(setup.checkpoint(), this);
             }
         }
-        callbacks.forEach(c -> c.onTrainEnd(this));
+        setup.callbacks().forEach(c -> c.onTrainEnd(this));
         return history();
     }
 
+    /**
+     * One step of training on {@code batch} (what each step of {@link #fit} does): the callbacks'
+     * observers watch it, the trainer's dropout generator draws for it, and the callbacks hear of
+     * it after the optimizer step.
+     */
+    public TrainStep.Result step(Batch batch) {
+        TrainStep.Result r = stepper.run(batch, dropoutRng, observer(step + 1), step + 1, epoch + 1);
+        step++;
+        setup.callbacks().forEach(c -> c.onBatchEnd(this, batch, r.loss(), r.correct()));
+        return r;
+    }
+
     private void runEpoch() {
-        Module model = setup.model();
-        Optimizer optimizer = setup.optimizer();
         int number = epoch + 1;
         double lossSum = 0;
         long correct = 0;
@@ -148,32 +192,17 @@ public final class Trainer {
         long start = System.nanoTime();
         try (DataLoader.Epoch batches = setup.train().epoch(epoch, orderRng, augmentRng)) {
             int n = batches.batches();
-            callbacks.forEach(c -> c.onEpochStart(this, number, n));
+            setup.callbacks().forEach(c -> c.onEpochStart(this, number, n));
             while (batches.hasNext()) {
                 Batch batch = batches.next();
-                long dropoutState = dropoutRng.state();
-                Tensor input = Tensor.of(batch.inputs());
-                optimizer.zeroGrad();
-                ForwardObserver observer = observer(step + 1);
-                Tensor outputs = observer == null ? model.forward(input, Mode.train(dropoutRng))
-                        : model.forward(input, Mode.train(dropoutRng), observer);
-                Tensor loss = setup.loss().loss(outputs, batch.labels());
-                loss.backward();
-                double lossValue = loss.item();
-                step++;
-                if (!NonFiniteGuard.finite(lossValue, parameters)) {
-                    throw new NonFiniteException(step, number, NonFiniteGuard.locate(model, input,
-                            batch.labels(), setup.loss(), Mode.train(new SplitMix64(dropoutState))));
-                }
-                optimizer.step();
-                int hits = Evaluation.correct(outputs, batch.labels());
-                lossSum += lossValue * batch.size();
-                correct += hits;
+                TrainStep.Result r = step(batch);
+                lossSum += r.loss() * batch.size();
+                correct += r.correct();
                 examples += batch.size();
-                callbacks.forEach(c -> c.onBatchEnd(this, batch, lossValue, hits));
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        Module model = setup.model();
         Evaluation val = setup.validation() == null ? null
                 : Evaluation.of(model, setup.validation(), setup.loss(), EVAL_BATCH);
         Evaluation test = setup.test() == null ? null : Evaluation.of(model, setup.test(), setup.loss(), EVAL_BATCH);
@@ -181,16 +210,15 @@ public final class Trainer {
         EpochMetrics m = new EpochMetrics(number, step, lossSum / examples, (double) correct / examples,
                 val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy(),
                 test == null ? Double.NaN : test.loss(), test == null ? Double.NaN : test.accuracy(),
-                setup.schedule() == null ? Double.NaN : setup.schedule().at(Math.max(0, step - 1)),
-                seconds, examples / seconds);
+                setup.optimizer().learningRate(), seconds, examples / seconds);
         history.add(m);
-        callbacks.forEach(c -> c.onEpochEnd(this, m));
+        setup.callbacks().forEach(c -> c.onEpochEnd(this, m));
     }
 
     /** The callbacks' observers for a step combined, or null when none wants to watch it. */
     private ForwardObserver observer(long step) {
         List<ForwardObserver> watching = new ArrayList<>();
-        for (Callback c : callbacks) {
+        for (Callback c : setup.callbacks()) {
             ForwardObserver o = c.observeStep(this, step);
             if (o != null) {
                 watching.add(o);
@@ -208,10 +236,6 @@ public final class Trainer {
     }
 
     // ---------------------------------------------------------------- for Checkpoint
-
-    List<Callback> callbacks() {
-        return callbacks;
-    }
 
     void restoreProgress(int epoch, long step, String stopReason, List<EpochMetrics> history) {
         this.epoch = epoch;

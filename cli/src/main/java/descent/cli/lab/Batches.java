@@ -1,16 +1,12 @@
 package descent.cli.lab;
 
-import descent.autograd.Tensor;
 import descent.data.Batch;
 import descent.data.Dataset;
 import descent.data.Samplers;
-import descent.nn.Losses;
-import descent.nn.Mode;
-import descent.nn.Module;
-import descent.optim.Optimizer;
 import descent.tensor.DType;
-import descent.tensor.NdArray;
+import descent.train.NonFiniteException;
 import descent.train.SplitMix64;
+import descent.train.TrainStep;
 
 /** Endless seeded minibatches of a data set, reshuffled each pass, for experiments that count steps rather than epochs. */
 final class Batches {
@@ -21,6 +17,9 @@ final class Batches {
     private final DType dtype;
     private int[] order;
     private int position;
+    private long steps;
+    /** The lab's step-counted networks have no dropout; the step still takes a generator. */
+    private static final SplitMix64 NO_DROPOUT = new SplitMix64(0);
 
     Batches(Dataset data, int size, SplitMix64 rng, DType dtype) {
         this.data = data;
@@ -30,8 +29,11 @@ final class Batches {
         this.order = Samplers.permutation(data.size(), rng);
     }
 
-    /** One SGD step of cross-entropy on the next batch; returns the batch's loss (NaN steps are not taken). */
-    double step(Module model, Optimizer opt) {
+    /**
+     * One training step on the next batch; returns the batch's loss, or NaN, without a step, once
+     * the loss or a gradient is not finite (a diverging network is what some lessons show).
+     */
+    double step(TrainStep stepper) {
         int[] picked = new int[size];
         for (int i = 0; i < size; i++) {
             if (position == order.length) {
@@ -41,14 +43,14 @@ final class Batches {
             picked[i] = order[position++];
         }
         Batch batch = data.batch(picked);
-        opt.zeroGrad();
-        NdArray input = dtype == DType.FLOAT32 ? batch.inputs() : batch.inputs().astype(dtype);
-        Tensor loss = Losses.crossEntropy(model.forward(Tensor.of(input), Mode.EVAL), batch.labels());
-        double v = loss.item();
-        if (Double.isFinite(v)) {
-            loss.backward();
-            opt.step();
+        if (dtype != DType.FLOAT32) {
+            batch = new Batch(batch.inputs().astype(dtype), batch.labels(), batch.indices());
         }
-        return v;
+        steps++;
+        try {
+            return stepper.run(batch, NO_DROPOUT, null, steps, 1).loss();
+        } catch (NonFiniteException e) {
+            return Double.NaN;
+        }
     }
 }

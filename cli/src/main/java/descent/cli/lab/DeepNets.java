@@ -1,5 +1,7 @@
 package descent.cli.lab;
 
+import descent.cli.Hyperparameters;
+import descent.cli.OptimizerNames;
 import descent.data.Dataset;
 import descent.init.Initializer;
 import descent.nn.Activation;
@@ -7,11 +9,10 @@ import descent.nn.Linear;
 import descent.nn.Module;
 import descent.nn.Sequential;
 import descent.nn.Standardize;
-import descent.optim.Hyperparameters;
-import descent.optim.Optimizer;
-import descent.optim.Optimizers;
 import descent.tensor.DType;
+import descent.train.LossFunction;
 import descent.train.SplitMix64;
+import descent.train.TrainStep;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,12 +48,13 @@ final class DeepNets {
      */
     static double[] train(Module model, Dataset data, String optimizer, Hyperparameters h, int steps, int batch,
                           long seed) {
-        Optimizer opt = (Optimizer) Optimizers.create(optimizer, h, model.trainableParameters());
+        TrainStep stepper = new TrainStep(model, OptimizerNames.firstOrder(optimizer, h).over(model.trainableParameters()),
+                LossFunction.crossEntropy());
         Batches batches = new Batches(data, batch, SplitMix64.derive(seed, "data order"), DType.FLOAT32);
         double[] losses = new double[steps];
         java.util.Arrays.fill(losses, Double.NaN);
         for (int s = 0; s < steps; s++) {
-            losses[s] = batches.step(model, opt);
+            losses[s] = batches.step(stepper);
             if (!Double.isFinite(losses[s])) {
                 break;
             }

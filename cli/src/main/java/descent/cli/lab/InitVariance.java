@@ -1,6 +1,7 @@
 package descent.cli.lab;
 
 import descent.autograd.Tensor;
+import descent.cli.Hyperparameters;
 import descent.cli.plot.LinePlot;
 import descent.data.Batch;
 import descent.data.Dataset;
@@ -12,7 +13,6 @@ import descent.nn.Activation;
 import descent.nn.Losses;
 import descent.nn.Mode;
 import descent.nn.Sequential;
-import descent.optim.Hyperparameters;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,10 +3,11 @@ package descent.cli.lab;
 import descent.autograd.Autograd;
 import descent.autograd.Tensor;
 import descent.cli.plot.LinePlot;
-import descent.optim.Hyperparameters;
 import descent.optim.Objective;
 import descent.optim.Optimizer;
 import descent.optim.Optimizers;
+import descent.optim.fullbatch.FullBatch;
+import descent.optim.fullbatch.Newton;
 import descent.optim.fullbatch.Spectrum;
 import descent.tensor.NdArray;
 import descent.train.SplitMix64;
@@ -73,8 +74,7 @@ final class InputNormalization implements Experiment {
             double rate = (kappa - 1) / (kappa + 1);
             double predicted = Math.ceil(Math.log(EPSILON) / (2 * Math.log(rate)));
             Tensor theta = Tensor.param(start);
-            Optimizer opt = (Optimizer) Optimizers.create("gd", Hyperparameters.of("lr", Double.toString(lr)),
-                    Map.of("theta", theta));
+            Optimizer opt = Optimizers.sgd(lr).over(Map.of("theta", theta));
             double gap0 = loss.apply(Tensor.of(start)).item() - optimal;
             int reached = -1;
             List<Double> gaps = new ArrayList<>();
@@ -140,7 +140,7 @@ final class InputNormalization implements Experiment {
     /** The minimizer of a quadratic: one Newton step from anywhere. */
     private static NdArray newtonStep(Function<Tensor, Tensor> loss, NdArray start) {
         Tensor theta = Tensor.param(start);
-        Optimizers.create("newton", Hyperparameters.of(), Map.of("theta", theta))
+        FullBatch.newton(Map.of("theta", theta), Newton.Variant.PLAIN)
                 .step(Objective.closure(Map.of("theta", theta), () -> loss.apply(theta)));
         return theta.value();
     }

@@ -1,5 +1,7 @@
 package descent.cli.lab;
 
+import descent.cli.Hyperparameters;
+import descent.cli.OptimizerNames;
 import descent.cli.plot.LinePlot;
 import descent.data.Augmentation;
 import descent.data.Batch;
@@ -9,9 +11,7 @@ import descent.data.Samplers;
 import descent.nn.Classifier;
 import descent.nn.Mlp;
 import descent.nn.Standardize;
-import descent.optim.Hyperparameters;
 import descent.optim.Optimizer;
-import descent.optim.Optimizers;
 import descent.tensor.DType;
 import descent.train.Callback;
 import descent.train.EarlyStopping;
@@ -84,7 +84,7 @@ record MnistRun(String label, Mlp.Spec spec, String optimizer, Map<String, Strin
         Mlp body = new Mlp(spec, SplitMix64.derive(lab.seed(), "weights"));
         Classifier model = new Classifier(new Standardize(m.mean(), m.std(), DType.FLOAT32), body);
         Map<String, String> h = new LinkedHashMap<>(hyper);
-        Optimizer opt = (Optimizer) Optimizers.create(optimizer, new Hyperparameters(h), model.trainableParameters());
+        Optimizer opt = OptimizerNames.firstOrder(optimizer, new Hyperparameters(h)).over(model.trainableParameters());
         DataLoader loader = new DataLoader(trainSet, batchSize, false, Samplers.shuffled(),
                 augment == null ? null : Augmentation.parse(augment, trainSet.exampleShape()));
         List<Double> losses = new ArrayList<>();
@@ -99,8 +99,8 @@ record MnistRun(String label, Mlp.Spec spec, String optimizer, Map<String, Strin
         if (stopper != null) {
             callbacks.add(stopper);
         }
-        Trainer trainer = new Trainer(new Trainer.Setup(model, opt, LossFunction.crossEntropy(), loader, validation, test,
-                epochs, lab.seed(), null), callbacks, null);
+        Trainer trainer = new Trainer(Trainer.Setup.of(model, opt, loader).withValidation(validation).withTest(test)
+                .withEpochs(epochs).withSeed(lab.seed()).withCallbacks(callbacks));
         long start = System.nanoTime();
         trainer.fit();
         Evaluation testEval = Evaluation.of(model, test, LossFunction.crossEntropy(), 1000);

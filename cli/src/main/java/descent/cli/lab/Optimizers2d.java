@@ -1,9 +1,9 @@
 package descent.cli.lab;
 
 import descent.autograd.Tensor;
+import descent.cli.Hyperparameters;
+import descent.cli.OptimizerNames;
 import descent.cli.plot.ContourPlot;
-import descent.optim.Hyperparameters;
-import descent.optim.Optimizers;
 import descent.problems.TestFunction;
 import descent.problems.Trajectory;
 import descent.tensor.NdArray;
@@ -148,7 +148,7 @@ final class Optimizers2d implements Experiment {
         // Full-batch methods converge in a few iterations; past that their line searches have nothing to do.
         int budget = List.of("newton", "cg", "bfgs", "lbfgs").contains(name) ? Math.min(steps, 100) : steps;
         try {
-            return Trajectory.run(p.fn(), p.start(), budget, params -> Optimizers.create(n, new Hyperparameters(h), params));
+            return Trajectory.run(p.fn(), p.start(), budget, params -> OptimizerNames.minimizer(n, new Hyperparameters(h), params));
         } catch (RuntimeException e) {
             // A method that breaks down (a line search on an unbounded function, say) ends its path there.
             return List.of(new Trajectory.Point(0, p.start()[0], p.start()[1], p.fn().apply(

@@ -3,7 +3,6 @@ package descent.cli.lab;
 import descent.autograd.Tensor;
 import descent.cli.plot.LinePlot;
 import descent.optim.Averaging;
-import descent.optim.Hyperparameters;
 import descent.optim.Optimizer;
 import descent.optim.Optimizers;
 import descent.tensor.DType;
@@ -46,7 +45,7 @@ final class Polyak implements Experiment {
         int burnIn = steps / 10;
         Tensor theta = Tensor.param(NdArray.ones(DType.FLOAT64, D).mul(3));
         Map<String, Tensor> params = Map.of("theta", theta);
-        Optimizer opt = (Optimizer) Optimizers.create("sgd", Hyperparameters.of("lr", Double.toString(LR)), params);
+        Optimizer opt = Optimizers.sgd(LR).over(params);
         Averaging polyak = Averaging.polyak(params, burnIn);
         Averaging ema = Averaging.exponential(params, DECAY);
         NoisyQuadratic problem = new NoisyQuadratic(SplitMix64.derive(lab.seed(), "gradient noise"), SIGMA);

@@ -1,8 +1,9 @@
 package descent.cli.lab;
 
 import descent.autograd.Tensor;
+import descent.cli.Hyperparameters;
+import descent.cli.OptimizerNames;
 import descent.cli.plot.LinePlot;
-import descent.optim.Hyperparameters;
 import descent.optim.Optimizer;
 import descent.optim.Optimizers;
 import descent.tensor.DType;
@@ -55,7 +56,7 @@ final class StepSize implements Experiment {
         for (var e : rates.entrySet()) {
             double lr = e.getValue();
             Tensor theta = Tensor.param(NdArray.of(new double[] {1, 1}, 2));
-            Optimizer opt = (Optimizer) Optimizers.create("gd", Hyperparameters.of("lr", Double.toString(lr)), Map.of("t", theta));
+            Optimizer opt = Optimizers.sgd(lr).over(Map.of("t", theta));
             double[] dist = new double[steps + 1];
             dist[0] = Math.sqrt(2);
             for (int s = 1; s <= steps; s++) {
@@ -105,7 +106,7 @@ final class StepSize implements Experiment {
             Tensor theta = Tensor.param(NdArray.ones(DType.FLOAT64, d).mul(3));
             Hyperparameters h = k == 0 ? Hyperparameters.of("lr", Double.toString(lr))
                     : Hyperparameters.of("lr", Double.toString(lr), "schedule", "inverse-sqrt:1");
-            Optimizer opt = (Optimizer) Optimizers.create("sgd", h, Map.of("t", theta));
+            Optimizer opt = OptimizerNames.firstOrder("sgd", h).over(Map.of("t", theta));
             NoisyQuadratic problem = new NoisyQuadratic(SplitMix64.derive(lab.seed(), "gradient noise"), sigma);
             double[] sq = new double[steps];
             for (int s = 0; s < steps; s++) {

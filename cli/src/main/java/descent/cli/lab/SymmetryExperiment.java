@@ -1,5 +1,7 @@
 package descent.cli.lab;
 
+import descent.cli.Hyperparameters;
+import descent.cli.OptimizerNames;
 import descent.cli.plot.LinePlot;
 import descent.data.Dataset;
 import descent.diagnostics.Symmetry;
@@ -7,11 +9,10 @@ import descent.init.Init;
 import descent.nn.Classifier;
 import descent.nn.Mlp;
 import descent.nn.Standardize;
-import descent.optim.Hyperparameters;
-import descent.optim.Optimizer;
-import descent.optim.Optimizers;
 import descent.tensor.DType;
+import descent.train.LossFunction;
 import descent.train.SplitMix64;
+import descent.train.TrainStep;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +61,8 @@ final class SymmetryExperiment implements Experiment {
             List<double[]> counts = new ArrayList<>();
             double[] losses = new double[steps];
             Hyperparameters h = Hyperparameters.of("lr", "0.05", "momentum", "0.9");
-            Optimizer opt = (Optimizer) Optimizers.create("sgd", h, model.trainableParameters());
+            TrainStep stepper = new TrainStep(model, OptimizerNames.firstOrder("sgd", h).over(model.trainableParameters()),
+                    LossFunction.crossEntropy());
             Batches batches = new Batches(train, 128, SplitMix64.derive(lab.seed(), "data order"), DType.FLOAT64);
             for (int s = 0; s <= steps; s++) {
                 if (s % every == 0) {
@@ -74,7 +76,7 @@ final class SymmetryExperiment implements Experiment {
                 if (s == steps) {
                     break;
                 }
-                losses[s] = batches.step(model, opt);
+                losses[s] = batches.step(stepper);
             }
             double[] x = counts.stream().mapToDouble(r -> r[0]).toArray();
             for (int l = 1; l <= 2; l++) {

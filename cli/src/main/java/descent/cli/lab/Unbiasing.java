@@ -1,10 +1,10 @@
 package descent.cli.lab;
 
 import descent.autograd.Tensor;
+import descent.cli.Hyperparameters;
+import descent.cli.OptimizerNames;
 import descent.cli.plot.LinePlot;
-import descent.optim.Hyperparameters;
 import descent.optim.Optimizer;
-import descent.optim.Optimizers;
 import descent.tensor.NdArray;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ final class Unbiasing implements Experiment {
             String name = e.getKey();
             boolean adam = name.startsWith("Adam");
             Tensor theta = Tensor.param(NdArray.of(new double[] {0}, 1));
-            Optimizer opt = (Optimizer) Optimizers.create(adam ? "adam" : "sgd", e.getValue(), Map.of("theta", theta));
+            Optimizer opt = OptimizerNames.firstOrder(adam ? "adam" : "sgd", e.getValue()).over(Map.of("theta", theta));
             double[] measured = new double[steps];
             double[] predicted = new double[steps];
             double worst = 0;

@@ -18,12 +18,8 @@ public final class Bfgs extends FullBatchMinimizer {
     private double[] h; // row-major n×n
     private boolean scaled;
 
-    public Bfgs(Map<String, Tensor> params, LineSearch lineSearch) {
+    Bfgs(Map<String, Tensor> params, LineSearch lineSearch) {
         super(params, lineSearch);
-    }
-
-    public Bfgs(Map<String, Tensor> params) {
-        this(params, LineSearch.strongWolfe());
     }
 
     @Override

@@ -4,7 +4,6 @@ import descent.autograd.Tensor;
 import descent.optim.Closure;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -25,17 +24,7 @@ public final class ConjugateGradient extends FullBatchMinimizer {
         /** Polak-Ribière clipped at zero, max(β_PR, 0): restarts itself when β_PR is negative. */
         PR_PLUS,
         /** Hestenes-Stiefel: gₖ·y / dₖ₋₁·y. */
-        HS;
-
-        public static Beta parse(String s) {
-            return switch (s.toLowerCase(Locale.ROOT)) {
-                case "fr" -> FR;
-                case "pr" -> PR;
-                case "pr+" -> PR_PLUS;
-                case "hs" -> HS;
-                default -> throw new IllegalArgumentException("unknown CG beta '" + s + "' (expected fr, pr, pr+ or hs)");
-            };
-        }
+        HS
     }
 
     /** A restart: at which iteration and why. */
@@ -51,7 +40,7 @@ public final class ConjugateGradient extends FullBatchMinimizer {
     private double lastAlpha;
     private long sinceRestart;
 
-    public ConjugateGradient(Map<String, Tensor> params, Beta beta, int restartEvery, boolean powell, LineSearch lineSearch) {
+    ConjugateGradient(Map<String, Tensor> params, Beta beta, int restartEvery, boolean powell, LineSearch lineSearch) {
         super(params, lineSearch);
         if (restartEvery < 0) {
             throw new IllegalArgumentException("cg: restartEvery must be >= 0, got " + restartEvery);
@@ -59,11 +48,6 @@ public final class ConjugateGradient extends FullBatchMinimizer {
         this.beta = beta;
         this.restartEvery = restartEvery;
         this.powell = powell;
-    }
-
-    /** PR+ with Powell restarts and a strong Wolfe search with c₂ = 0.1, the textbook setting. */
-    public ConjugateGradient(Map<String, Tensor> params) {
-        this(params, Beta.PR_PLUS, 0, true, LineSearch.strongWolfe(1e-4, 0.1, 40));
     }
 
     @Override

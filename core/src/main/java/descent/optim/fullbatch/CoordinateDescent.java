@@ -47,7 +47,7 @@ public final class CoordinateDescent extends FullBatchMinimizer {
     }
 
     /** One block per scalar coordinate of the parameters. */
-    public static CoordinateDescent coordinates(Map<String, Tensor> params, boolean random, long seed, LineSearch lineSearch) {
+    static CoordinateDescent coordinates(Map<String, Tensor> params, boolean random, long seed, LineSearch lineSearch) {
         List<int[]> blocks = new ArrayList<>();
         List<String> names = new ArrayList<>();
         int at = 0;
@@ -65,9 +65,9 @@ public final class CoordinateDescent extends FullBatchMinimizer {
      * Named blocks of parameters (each parameter in exactly one block); blocks listed in
      * {@code updates} use their own update instead of the line search.
      */
-    public static CoordinateDescent blocks(Map<String, Tensor> params, Map<String, List<String>> blocks,
-                                           Map<String, BlockUpdate> updates, boolean random, long seed,
-                                           LineSearch lineSearch) {
+    static CoordinateDescent blocks(Map<String, Tensor> params, Map<String, List<String>> blocks,
+                                    Map<String, BlockUpdate> updates, boolean random, long seed,
+                                    LineSearch lineSearch) {
         Map<String, Integer> offsets = new LinkedHashMap<>();
         int at = 0;
         for (Map.Entry<String, Tensor> e : params.entrySet()) {

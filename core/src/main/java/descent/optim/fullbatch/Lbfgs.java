@@ -20,16 +20,12 @@ public final class Lbfgs extends FullBatchMinimizer {
     private final Deque<double[]> sHistory = new ArrayDeque<>();
     private final Deque<double[]> yHistory = new ArrayDeque<>();
 
-    public Lbfgs(Map<String, Tensor> params, int history, LineSearch lineSearch) {
+    Lbfgs(Map<String, Tensor> params, int history, LineSearch lineSearch) {
         super(params, lineSearch);
         if (history < 1) {
             throw new IllegalArgumentException("lbfgs: history must be >= 1, got " + history);
         }
         this.history = history;
-    }
-
-    public Lbfgs(Map<String, Tensor> params, int history) {
-        this(params, history, LineSearch.strongWolfe());
     }
 
     @Override

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -30,19 +29,8 @@ import java.util.Map;
 public final class Newton implements Minimizer {
 
     public enum Variant {
-        PLAIN, DAMPED, SADDLE_FREE;
-
-        public static Variant parse(String name) {
-            return switch (name.toLowerCase(Locale.ROOT)) {
-                case "newton" -> PLAIN;
-                case "damped-newton" -> DAMPED;
-                case "saddle-free-newton" -> SADDLE_FREE;
-                default -> throw new IllegalArgumentException("unknown Newton variant '" + name + "'");
-            };
-        }
+        PLAIN, DAMPED, SADDLE_FREE
     }
-
-    public static final int DEFAULT_MAX_PARAMETERS = 5000;
 
     private final Map<String, Tensor> params;
     private final List<Tensor> list;
@@ -52,7 +40,7 @@ public final class Newton implements Minimizer {
     private double damping;
     private long iterations;
 
-    public Newton(Map<String, Tensor> params, Variant variant, double alpha, double damping, int maxParameters) {
+    Newton(Map<String, Tensor> params, Variant variant, double alpha, double damping, int maxParameters) {
         this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
         this.list = new ArrayList<>(params.values());
         this.flat = new FlatParameters(params);

@@ -20,14 +20,10 @@ public final class NewtonCg extends FullBatchMinimizer {
     private final List<Tensor> list;
     private final int maxInner;
 
-    public NewtonCg(Map<String, Tensor> params, int maxInner, LineSearch lineSearch) {
+    NewtonCg(Map<String, Tensor> params, int maxInner, LineSearch lineSearch) {
         super(params, lineSearch);
         this.list = new ArrayList<>(params.values());
         this.maxInner = maxInner;
-    }
-
-    public NewtonCg(Map<String, Tensor> params) {
-        this(params, 200, LineSearch.strongWolfe());
     }
 
     @Override

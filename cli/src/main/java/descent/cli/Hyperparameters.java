@@ -1,4 +1,4 @@
-package descent.optim;
+package descent.cli;
 
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -1,0 +1,123 @@
+package descent.optim;
+
+import descent.kernels.AdamStep;
+import descent.tensor.NdArray;
+import descent.tensor.Updates;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Adam (Kingma &amp; Ba, 2015) as PyTorch's Adam and AdamW have it: [clip each element] → [L2
+ * decay] → Adam's direction (bias correction switchable; AMSGrad's running maximum of v optional)
+ * → [decoupled decay (Loshchilov &amp; Hutter, 2019)] → −lr(t). Without element clipping and
+ * AMSGrad it steps in one fused pass.
+ *
+ * @param weightDecay    λ: added to the gradient (L2), or, when {@code decoupled}, to the direction
+ * @param decoupled      AdamW's decay, which shrinks p by lr·λ·p whatever the gradient's scale
+ * @param biasCorrection divide the moments by 1 − βᵗ
+ * @param clipValue      clip each gradient element to [−c, c] first; 0 for none
+ */
+public record Adam(Schedule lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
+                   boolean amsgrad, boolean biasCorrection, double clipValue) implements FirstOrder {
+
+    public Adam {
+        if (lr == null) {
+            throw new IllegalArgumentException("adam: a learning rate is needed");
+        }
+        Transforms.requireFraction("adam", "beta1", beta1);
+        Transforms.requireFraction("adam", "beta2", beta2);
+        Transforms.requireNonNegative("adam", "eps", eps);
+        Transforms.requireNonNegative("adam", "weight decay", weightDecay);
+        Transforms.requireNonNegative("adam", "clip value", clipValue);
+    }
+
+    public Adam withSchedule(Schedule s) {
+        return new Adam(s, beta1, beta2, eps, weightDecay, decoupled, amsgrad, biasCorrection, clipValue);
+    }
+
+    public Adam withBetas(double b1, double b2) {
+        return new Adam(lr, b1, b2, eps, weightDecay, decoupled, amsgrad, biasCorrection, clipValue);
+    }
+
+    public Adam withEps(double e) {
+        return new Adam(lr, beta1, beta2, e, weightDecay, decoupled, amsgrad, biasCorrection, clipValue);
+    }
+
+    public Adam withWeightDecay(double lambda) {
+        return new Adam(lr, beta1, beta2, eps, lambda, decoupled, amsgrad, biasCorrection, clipValue);
+    }
+
+    public Adam withAmsgrad(boolean on) {
+        return new Adam(lr, beta1, beta2, eps, weightDecay, decoupled, on, biasCorrection, clipValue);
+    }
+
+    public Adam withBiasCorrection(boolean on) {
+        return new Adam(lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad, on, clipValue);
+    }
+
+    public Adam withClipValue(double c) {
+        return new Adam(lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad, biasCorrection, c);
+    }
+
+    @Override
+    public Rule<Rule.ChainState> rule() {
+        List<Rule<? extends Record>> chain = new ArrayList<>();
+        if (clipValue > 0) {
+            chain.add(Transforms.clipByValue(clipValue));
+        }
+        if (!decoupled) {
+            chain.add(Transforms.addWeightDecay(weightDecay));
+        }
+        chain.add(Transforms.scaleByAdam(beta1, beta2, eps, biasCorrection, amsgrad));
+        if (decoupled) {
+            chain.add(Transforms.addDecayedWeights(weightDecay));
+        }
+        chain.add(Transforms.scaleByLearningRate(lr));
+        Rule.Chain rules = new Rule.Chain(chain);
+        return clipValue > 0 || amsgrad ? rules : new Fused(this, rules);
+    }
+
+    /**
+     * The chain in one pass ({@link Updates#adam}); its states are the chain's: Adam's moments at
+     * index 1 after L2 decay (0 with decoupled decay), the learning rate's count last.
+     */
+    private record Fused(Adam adam, Rule.Chain chain) implements FusedRule<Rule.ChainState> {
+        @Override
+        public Rule.ChainState init(NdArray param) {
+            return chain.init(param);
+        }
+
+        @Override
+        public Step<Rule.ChainState> apply(NdArray update, NdArray param, Rule.ChainState state) {
+            return chain.apply(update, param, state);
+        }
+
+        @Override
+        public Schedule learningRate() {
+            return adam.lr();
+        }
+
+        @Override
+        public Result<Rule.ChainState> stepInPlace(NdArray grad, NdArray param, Rule.ChainState state) {
+            List<Record> next = new ArrayList<>(state.states());
+            Transforms.Count count = (Transforms.Count) next.getLast();
+            int at = adam.decoupled() ? 0 : 1;
+            Transforms.AdamMoments moments = (Transforms.AdamMoments) next.get(at);
+            long t = moments.count() + 1;
+            double l2 = adam.decoupled() ? 0 : adam.weightDecay();
+            double decoupledDecay = adam.decoupled() ? adam.weightDecay() : 0;
+            AdamStep h = new AdamStep(adam.lr().at(count.count()), l2, decoupledDecay, adam.beta1(), adam.beta2(),
+                    adam.eps(), adam.biasCorrection() ? Transforms.adamFirstCorrection(adam.beta1(), t) : 1,
+                    adam.biasCorrection() ? Transforms.adamSecondCorrection(adam.beta2(), t) : 1);
+            NdArray newParam = Updates.adam(h, param, grad, moments.m(), moments.v(), moments.m(), moments.v());
+            next.set(at, new Transforms.AdamMoments(moments.m(), moments.v(), null, t));
+            next.set(next.size() - 1, new Transforms.Count(count.count() + 1));
+            return new Result<>(newParam, new Rule.ChainState(next));
+        }
+
+        @Override
+        public String toString() {
+            return chain.toString();
+        }
+    }
+}
