@@ -12,7 +12,6 @@ import descent.diagnostics.Probes.Sample;
 import descent.nn.Losses;
 import descent.nn.Mlp;
 import descent.nn.Mode;
-import descent.optim.Hyperparameters;
 import descent.optim.Optimizer;
 import descent.optim.Optimizers;
 import descent.tensor.DType;
@@ -48,7 +47,7 @@ class ProbesTest {
         Mlp model = model();
         Mlp twin = model();
         Tensor x = input();
-        Optimizer opt = (Optimizer) Optimizers.create("sgd", Hyperparameters.of("lr", "0.1"), model.trainableParameters());
+        Optimizer opt = Optimizers.sgd(0.1).over(model.trainableParameters());
         Probes probes = new Probes(model, 1);
         step(model, opt, probes, 1, x);
 
@@ -76,7 +75,7 @@ class ProbesTest {
     @Test
     void samplesEveryNthStepOnlyAndWritesCsv() {
         Mlp model = model();
-        Optimizer opt = (Optimizer) Optimizers.create("sgd", Hyperparameters.of(), model.trainableParameters());
+        Optimizer opt = Optimizers.sgd(0.01).over(model.trainableParameters());
         Probes probes = new Probes(model, 3);
         Tensor x = input();
         for (long s = 1; s <= 7; s++) {

@@ -7,7 +7,6 @@ import descent.init.Init;
 import descent.nn.Losses;
 import descent.nn.Mlp;
 import descent.nn.Mode;
-import descent.optim.Hyperparameters;
 import descent.optim.Optimizer;
 import descent.optim.Optimizers;
 import descent.tensor.DType;
@@ -33,7 +32,7 @@ class SymmetryTest {
     }
 
     private static Map<String, Integer> trainAndCount(Mlp model) {
-        Optimizer opt = (Optimizer) Optimizers.create("sgd", Hyperparameters.of("lr", "0.5"), model.trainableParameters());
+        Optimizer opt = Optimizers.sgd(0.5).over(model.trainableParameters());
         Tensor x = Tensor.randn(new SplitMix64(2), DType.FLOAT64, 32, 6);
         int[] labels = new int[32];
         for (int i = 0; i < 32; i++) {

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import descent.autograd.Tensor;
 import descent.io.SafeTensors;
+import descent.optim.fullbatch.FullBatch;
+import descent.optim.fullbatch.LineSearch;
+import descent.optim.fullbatch.Newton;
 import descent.problems.TestFunction;
 import descent.tensor.NdArray;
 import java.io.IOException;
@@ -15,9 +18,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Steps computed by hand, state that survives a save and load, and the facade's rules. */
@@ -46,27 +52,27 @@ class OptimizerTest {
         return p.value().toDoubleArray();
     }
 
-    static Minimizer create(String name, Tensor p, String... hyper) {
-        return Optimizers.create(name, Hyperparameters.of(hyper), Map.of("p", p));
+    static Map<String, Tensor> only(Tensor p) {
+        return Map.of("p", p);
     }
 
     @Test
     void emaMomentumWithAndWithoutUnbiasing() {
         Tensor p = param(1);
-        assertEquals(1 - 0.1 - 0.1 * 0.29 / 0.19, run(create("sgd", p, "lr", "0.1", "momentum", "0.9", "momentum_form", "ema",
-                "unbias", "true"), p, new double[] {1}, new double[] {2})[0], 1e-15);
+        Minimizer unbiased = Optimizers.sgd(0.1).withMomentum(0.9).withEmaForm(true).over(only(p));
+        assertEquals(1 - 0.1 - 0.1 * 0.29 / 0.19, run(unbiased, p, new double[] {1}, new double[] {2})[0], 1e-15);
         Tensor q = param(1);
-        assertEquals(0.961, run(create("sgd", q, "lr", "0.1", "momentum", "0.9", "momentum_form", "ema"), q,
+        assertEquals(0.961, run(Optimizers.sgd(0.1).withMomentum(0.9).withEmaForm(false).over(only(q)), q,
                 new double[] {1}, new double[] {2})[0], 1e-15);
     }
 
     @Test
     void adamWithAndWithoutBiasCorrection() {
         Tensor p = param(1);
-        assertEquals(1 - 0.1 * 0.1 / Math.sqrt(0.001), run(create("adam", p, "lr", "0.1", "eps", "0",
-                "bias_correction", "false"), p, new double[] {1})[0], 1e-15);
+        assertEquals(1 - 0.1 * 0.1 / Math.sqrt(0.001), run(Optimizers.adam(0.1).withEps(0).withBiasCorrection(false)
+                .over(only(p)), p, new double[] {1})[0], 1e-15);
         Tensor q = param(1);
-        assertEquals(0.9, run(create("adam", q, "lr", "0.1", "eps", "0"), q, new double[] {1})[0], 1e-15);
+        assertEquals(0.9, run(Optimizers.adam(0.1).withEps(0).over(only(q)), q, new double[] {1})[0], 1e-15);
     }
 
     @Test
@@ -74,7 +80,7 @@ class OptimizerTest {
         // f = θ², so g = 2θ at the look-ahead point θ − α·β·u.
         for (String form : new String[] {"ema", "classic"}) {
             Tensor p = param(1);
-            Minimizer m = create("nesterov-lookahead", p, "lr", "0.1", "momentum", "0.5", "momentum_form", form);
+            Minimizer m = Optimizers.nesterovLookahead(only(p), Schedules.constant(0.1), 0.5, form.equals("ema"));
             List<Double> seen = new java.util.ArrayList<>();
             Closure f = () -> {
                 seen.add(p.value().item());
@@ -100,8 +106,7 @@ class OptimizerTest {
     void clipsByGlobalNormAndByValue() {
         Tensor a = param(0, 0);
         Tensor b = param(0);
-        Optimizer o = new Optimizer(Map.of("a", a, "b", b), Optimizers.rule("sgd", Hyperparameters.of("lr", "1")))
-                .clipGradNorm(1);
+        Optimizer o = Optimizers.sgd(1).over(Map.of("a", a, "b", b), GlobalRules.clipByGlobalNorm(1));
         setGrad(a, 3, 0);
         setGrad(b, 4);
         o.step();
@@ -110,7 +115,7 @@ class OptimizerTest {
         assertEquals(-4 * s, b.value().item(), 1e-15);
 
         Tensor c = param(0, 0);
-        assertArrayEquals(new double[] {-1, 0.5}, run(create("sgd", c, "lr", "1", "clip_value", "1"), c,
+        assertArrayEquals(new double[] {-1, 0.5}, run(Optimizers.sgd(1).withClipValue(1).over(only(c)), c,
                 new double[] {3, -0.5}), 0);
     }
 
@@ -120,7 +125,7 @@ class OptimizerTest {
         Tensor frozen = param(1).requiresGrad(false);
         Tensor unused = param(1);
         Optimizer o = new Optimizer(Map.of("a", a, "frozen", frozen, "unused", unused),
-                Optimizers.rule("adam", Hyperparameters.of("lr", "0.1")));
+                Optimizers.adam(0.1).rule());
         setGrad(a, 1);
         o.step();
         assertEquals(0.9, a.value().item(), 1e-8); // eps = 1e-8 in the denominator
@@ -137,8 +142,7 @@ class OptimizerTest {
         params.put("w", w);
         params.put("bias", bias);
         Optimizer o = new Optimizer(Optimizer.splitByRank(params,
-                Optimizers.rule("sgd", Hyperparameters.of("lr", "0.1", "weight_decay", "0.5")),
-                Optimizers.rule("sgd", Hyperparameters.of("lr", "0.1"))));
+                Optimizers.sgd(0.1).withWeightDecay(0.5).rule(), Optimizers.sgd(0.1).rule()));
         w.zeroGrad();
         w.sum().add(bias.sum()).mul(0).backward(); // zero gradients: only decay moves anything
         o.step();
@@ -146,19 +150,29 @@ class OptimizerTest {
         assertEquals(1, bias.value().item());
     }
 
-    @Test
-    void unknownNamesAndHyperparametersAreErrors() {
-        Tensor p = param(1);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> create("adam", p, "rho", "0.9"));
-        assertTrue(e.getMessage().startsWith("adam does not take rho"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> create("adamax", p));
-        assertTrue(e.getMessage().contains("expected one of gd, sgd"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> create("sgd", p, "nesterov", "true"));
-        assertThrows(IllegalArgumentException.class, () -> create("adam", p, "beta1", "1.5"));
-    }
-
-    static List<String> names() {
-        return Optimizers.NAMES;
+    /** Every method at a small step, by label: the first-order ones at lr = 0.0005, the rest with their defaults. */
+    static Stream<Arguments> methods() {
+        double lr = 0.0005;
+        Map<String, Function<Map<String, Tensor>, Minimizer>> m = new LinkedHashMap<>();
+        m.put("gd", p -> Optimizers.sgd(lr).over(p));
+        m.put("momentum", p -> Optimizers.momentum(lr, 0.9).over(p));
+        m.put("nesterov", p -> Optimizers.nesterov(lr, 0.9).over(p));
+        m.put("nesterov-lookahead", p -> Optimizers.nesterovLookahead(p, Schedules.constant(lr), 0.9, false));
+        m.put("adam", p -> Optimizers.adam(lr).over(p));
+        m.put("amsgrad", p -> Optimizers.amsgrad(lr).over(p));
+        m.put("adamw", p -> Optimizers.adamw(lr, 0.01).over(p));
+        m.put("adagrad", p -> Optimizers.adagrad(lr, 0).over(p));
+        m.put("rmsprop", p -> Optimizers.rmsprop(lr).over(p));
+        m.put("adadelta", p -> Optimizers.adadelta(lr).over(p));
+        m.put("cg", FullBatch::cg);
+        m.put("bfgs", FullBatch::bfgs);
+        m.put("lbfgs", FullBatch::lbfgs);
+        m.put("newton", p -> FullBatch.newton(p, Newton.Variant.PLAIN));
+        m.put("damped-newton", p -> FullBatch.newton(p, Newton.Variant.DAMPED));
+        m.put("saddle-free-newton", p -> FullBatch.newton(p, Newton.Variant.SADDLE_FREE));
+        m.put("newton-cg", FullBatch::newtonCg);
+        m.put("coordinate-descent", p -> FullBatch.coordinateDescent(p, false, 0, LineSearch.exact()));
+        return m.entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
     }
 
     /** Rosenbrock as an objective closure over p (second-order methods differentiate it twice). */
@@ -167,25 +181,24 @@ class OptimizerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("names")
-    void stateSavedMidRunResumesBitExactly(String name) throws IOException {
-        boolean firstOrder = Optimizers.NAMES.indexOf(name) <= Optimizers.NAMES.indexOf("adadelta");
-        String[] hyper = firstOrder ? new String[] {"lr", "0.0005"} : new String[0];
+    @MethodSource("methods")
+    void stateSavedMidRunResumesBitExactly(String name, Function<Map<String, Tensor>, Minimizer> create)
+            throws IOException {
         Tensor straight = param(-1.2, 1);
-        Minimizer m = create(name, straight, hyper);
+        Minimizer m = create.apply(only(straight));
         for (int i = 0; i < 40; i++) {
             m.step(rosenbrock(straight));
         }
 
         Tensor first = param(-1.2, 1);
-        Minimizer before = create(name, first, hyper);
+        Minimizer before = create.apply(only(first));
         for (int i = 0; i < 15; i++) {
             before.step(rosenbrock(first));
         }
         Path file = dir.resolve(name + ".safetensors");
         SafeTensors.save(file, before.stateDict());
         Tensor resumed = param(first.value().toDoubleArray());
-        Minimizer after = create(name, resumed, hyper);
+        Minimizer after = create.apply(only(resumed));
         after.loadStateDict(SafeTensors.loadTensors(file));
         for (int i = 15; i < 40; i++) {
             after.step(rosenbrock(resumed));
@@ -196,7 +209,7 @@ class OptimizerTest {
     @Test
     void loadingChecksNamesAndShapes() {
         Tensor p = param(1, 2);
-        Minimizer m = create("adam", p);
+        Minimizer m = Optimizers.adam(1e-3).over(only(p));
         m.step(() -> {
             setGrad(p, 1, 1);
             return 0;
@@ -206,7 +219,7 @@ class OptimizerTest {
         state.put("p/1.v", NdArray.zeros(descent.tensor.DType.FLOAT64, 3));
         state.remove("p/1.m");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> create("adam", param(1, 2)).loadStateDict(state));
+                () -> Optimizers.adam(1e-3).over(only(param(1, 2))).loadStateDict(state));
         assertTrue(e.getMessage().contains("unexpected q/1.m"), e.getMessage());
         assertTrue(e.getMessage().contains("p/1.v: saved FLOAT64[3], parameter needs FLOAT64[2]"), e.getMessage());
         assertTrue(e.getMessage().contains("missing p/1.m"), e.getMessage());

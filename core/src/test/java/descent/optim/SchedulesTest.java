@@ -39,14 +39,4 @@ class SchedulesTest {
                 1, 1, 0.5, 0.5, 0.1, 0.1);
         assertThrows(IllegalArgumentException.class, () -> Schedules.piecewise(new long[] {5}, new double[] {1}));
     }
-
-    @Test
-    void parsesCommandLineForms() {
-        assertValues(Schedules.parse("step:10:0.5", 1), new long[] {10}, 0.5);
-        assertValues(Schedules.parse("cosine:10", 1), new long[] {5}, 0.5);
-        assertValues(Schedules.parse("exponential:0.5+warmup:2", 4), new long[] {0, 1, 2}, 0, 4 * 0.5 * 0.5, 1);
-        assertValues(Schedules.parse("piecewise:5:1,0.1", 9), new long[] {4, 5}, 1, 0.1);
-        assertThrows(IllegalArgumentException.class, () -> Schedules.parse("step:10", 1));
-        assertThrows(IllegalArgumentException.class, () -> Schedules.parse("sawtooth", 1));
-    }
 }

@@ -19,9 +19,9 @@ import descent.nn.Mode;
 import descent.nn.Module;
 import descent.nn.Sequential;
 import descent.nn.Standardize;
-import descent.optim.Hyperparameters;
 import descent.optim.Optimizer;
 import descent.optim.Optimizers;
+import descent.optim.Schedules;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
 import java.io.IOException;
@@ -59,14 +59,14 @@ class TrainerTest {
         Dataset.Moments m = train.moments(false);
         Classifier model = new Classifier(new Standardize(m.mean(), m.std(), DType.FLOAT32),
                 new Mlp(Mlp.Spec.of(36, 16, 3).withDropout(0.2).withBatchNorm(true), new SplitMix64(5)));
-        Optimizer opt = (Optimizer) Optimizers.create("adam", Hyperparameters.of("lr", "0.01", "schedule", "cosine:60"),
-                model.trainableParameters());
+        Optimizer opt = Optimizers.adam(0.01).withSchedule(Schedules.cosine(0.01, 0, 60))
+                .over(model.trainableParameters());
         DataLoader loader = new DataLoader(train, 16, false, Samplers.shuffled(),
                 Augmentation.parse("shift=1,rotation=5", new int[] {6, 6}));
-        Trainer.Setup setup = new Trainer.Setup(model, opt, LossFunction.crossEntropy(), loader, val, val, 6, 42, null);
         List<Callback> callbacks = new ArrayList<>(extra);
         callbacks.add(new EarlyStopping(10, 0));
-        return new Trainer(setup, callbacks, checkpoint);
+        return new Trainer(Trainer.Setup.of(model, opt, loader).withValidation(val).withTest(val).withEpochs(6)
+                .withSeed(42).withCallbacks(callbacks).withCheckpoint(checkpoint));
     }
 
     private static void assertSameState(Module a, Module b) {
@@ -135,9 +135,8 @@ class TrainerTest {
         Dataset train = blobs(30, 1);
         Module model = new Mlp(Mlp.Spec.of(36, 16, 3).withDropout(0.2).withBatchNorm(true), new SplitMix64(5));
         Classifier c = new Classifier(new Standardize(new float[] {0}, new float[] {1}, DType.FLOAT32), model);
-        Optimizer opt = (Optimizer) Optimizers.create("adam", Hyperparameters.of(), c.trainableParameters());
-        Trainer other = new Trainer(new Trainer.Setup(c, opt, LossFunction.crossEntropy(), DataLoader.shuffled(train, 8),
-                null, null, 2, 7, null), List.of(), null);
+        Optimizer opt = Optimizers.adam(1e-3).over(c.trainableParameters());
+        Trainer other = new Trainer(Trainer.Setup.of(c, opt, DataLoader.shuffled(train, 8)).withEpochs(2).withSeed(7));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> other.resume(ckpt));
         assertTrue(e.getMessage().contains("seed 42"), e.getMessage());
         Path foreign = dir.resolve("model.safetensors");
@@ -165,9 +164,8 @@ class TrainerTest {
         Dataset d = blobs(32, 3);
         Sequential model = new Sequential(new descent.nn.Flatten(), new Linear(36, 8, new SplitMix64(1)),
                 new Poison(forward), new Linear(8, 3, new SplitMix64(2)));
-        Optimizer opt = (Optimizer) Optimizers.create("sgd", Hyperparameters.of(), model.trainableParameters());
-        return new Trainer(new Trainer.Setup(model, opt, LossFunction.crossEntropy(), DataLoader.shuffled(d, 8), null,
-                null, 1, 1, null), List.of(), null);
+        Optimizer opt = Optimizers.sgd(0.01).over(model.trainableParameters());
+        return new Trainer(Trainer.Setup.of(model, opt, DataLoader.shuffled(d, 8)).withSeed(1));
     }
 
     @Test

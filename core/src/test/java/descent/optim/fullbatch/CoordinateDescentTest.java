@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import descent.autograd.Tensor;
-import descent.optim.Hyperparameters;
-import descent.optim.Optimizers;
 import descent.problems.SparseCoding;
 import descent.problems.TestFunction;
 import descent.problems.Trajectory;
@@ -23,13 +21,13 @@ class CoordinateDescentTest {
     void exactCoordinateStepsMoveAlongOneAxisAtATime() {
         // On the ellipse ½(x² + 10y²) each exact coordinate step zeroes one coordinate.
         List<Trajectory.Point> path = Trajectory.run(TestFunction.ellipse(10), new double[] {2, 1}, 2,
-                p -> Optimizers.create("coordinate-descent", Hyperparameters.of(), p));
+                p -> FullBatch.coordinateDescent(p, false, 0, LineSearch.exact()));
         assertEquals(0, path.get(1).x(), 1e-12);
         assertEquals(1, path.get(1).y(), 0);
         assertEquals(0, path.get(2).y(), 1e-12);
         // A coupled quadratic needs many sweeps but gets there.
         List<Trajectory.Point> q = Trajectory.run(TestFunction.quadratic(2, 1, 1, 2, -1, 1), new double[] {3, 3}, 60,
-                p -> Optimizers.create("coordinate-descent", Hyperparameters.of("order", "random", "seed", "3"), p));
+                p -> FullBatch.coordinateDescent(p, true, 3, LineSearch.exact()));
         double[] min = TestFunction.quadratic(2, 1, 1, 2, -1, 1).minima().getFirst();
         assertEquals(min[0], q.getLast().x(), 1e-9);
         assertEquals(min[1], q.getLast().y(), 1e-9);

@@ -8,13 +8,14 @@ import descent.nn.Losses;
 import descent.nn.Mlp;
 import descent.nn.Mode;
 import descent.optim.Closure;
-import descent.optim.Hyperparameters;
 import descent.optim.Minimizer;
 import descent.optim.Objective;
 import descent.optim.Optimizers;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** L-BFGS on a network's parameters: a small MLP on three spirals, full batch. */
@@ -45,13 +46,13 @@ class FullBatchMlpTest {
         return y;
     }
 
-    static double train(String optimizer, String... hyper) {
+    static double train(Function<Map<String, Tensor>, Minimizer> optimizer) {
         Mlp model = new Mlp(Mlp.Spec.of(2, 16, 16, 3).withActivation(Activation.tanh()).withDtype(DType.FLOAT64),
                 new SplittableRandom(1));
         Tensor x = inputs();
         int[] y = labels();
         Objective loss = () -> Losses.crossEntropy(model.forward(x, Mode.EVAL), y);
-        Minimizer m = Optimizers.create(optimizer, Hyperparameters.of(hyper), model.trainableParameters());
+        Minimizer m = optimizer.apply(model.trainableParameters());
         Closure c = Objective.closure(model.trainableParameters(), loss);
         for (int i = 0; i < 100; i++) {
             m.step(c);
@@ -62,15 +63,15 @@ class FullBatchMlpTest {
     @Test
     void lbfgsBeatsGradientDescentAtItsBestFixedStep() {
         double bestGd = Double.POSITIVE_INFINITY;
-        String bestLr = "";
-        for (String lr : new String[] {"0.03", "0.1", "0.3", "1", "3", "10"}) {
-            double l = train("gd", "lr", lr);
+        double bestLr = Double.NaN;
+        for (double lr : new double[] {0.03, 0.1, 0.3, 1, 3, 10}) {
+            double l = train(p -> Optimizers.sgd(lr).over(p));
             if (l < bestGd) {
                 bestGd = l;
                 bestLr = lr;
             }
         }
-        double lbfgs = train("lbfgs");
+        double lbfgs = train(FullBatch::lbfgs);
         assertTrue(lbfgs < bestGd, "L-BFGS loss " + lbfgs + " vs GD's best " + bestGd + " (lr " + bestLr + ")");
     }
 }

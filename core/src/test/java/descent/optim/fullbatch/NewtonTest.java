@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import descent.autograd.Tensor;
 import descent.optim.Closure;
-import descent.optim.Hyperparameters;
 import descent.optim.Minimizer;
 import descent.optim.Objective;
-import descent.optim.Optimizers;
 import descent.problems.TestFunction;
 import descent.problems.Trajectory;
 import descent.tensor.DType;
@@ -20,18 +18,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class NewtonTest {
 
-    static List<Trajectory.Point> run(String optimizer, TestFunction fn, double[] start, int steps, String... hyper) {
-        return Trajectory.run(fn, start, steps, p -> Optimizers.create(optimizer, Hyperparameters.of(hyper), p));
+    /** Newton's method of this variant with the defaults (α = 1, the variant's damping). */
+    static Function<Map<String, Tensor>, Minimizer> newton(Newton.Variant variant) {
+        return p -> FullBatch.newton(p, variant);
     }
 
     @Test
     void newtonSolvesAPositiveDefiniteQuadraticInOneStep() {
         TestFunction q = TestFunction.quadratic(3, 1, 1, 2, 1, -1);
-        Trajectory.Point one = run("newton", q, new double[] {5, -7}, 1).get(1);
+        Trajectory.Point one = Trajectory.run(q, new double[] {5, -7}, 1, newton(Newton.Variant.PLAIN)).get(1);
         double[] min = q.minima().getFirst();
         assertEquals(min[0], one.x(), 1e-12);
         assertEquals(min[1], one.y(), 1e-12);
@@ -39,10 +39,12 @@ class NewtonTest {
 
     @Test
     void plainNewtonIsDrawnToTheSaddleWhileSaddleFreeNewtonEscapes() {
-        Trajectory.Point plain = run("newton", TestFunction.saddle(), new double[] {1, 0.01}, 3).getLast();
+        Trajectory.Point plain = Trajectory.run(TestFunction.saddle(), new double[] {1, 0.01}, 3,
+                newton(Newton.Variant.PLAIN)).getLast();
         assertEquals(0, plain.x(), 1e-15);
         assertEquals(0, plain.y(), 1e-15);
-        List<Trajectory.Point> free = run("saddle-free-newton", TestFunction.saddle(), new double[] {1, 0.01}, 6);
+        List<Trajectory.Point> free = Trajectory.run(TestFunction.saddle(), new double[] {1, 0.01}, 6,
+                newton(Newton.Variant.SADDLE_FREE));
         assertEquals(0, free.getLast().x(), 1e-15);
         assertEquals(0.01 * 64, Math.abs(free.getLast().y()), 1e-12, "y doubles each step: negative curvature repels");
         assertTrue(free.getLast().f() < -0.4);
@@ -50,10 +52,14 @@ class NewtonTest {
 
     @Test
     void dampedNewtonAndNewtonCgMinimizeRosenbrock() {
-        for (String method : new String[] {"damped-newton", "newton-cg"}) {
-            Trajectory.Point end = run(method, TestFunction.rosenbrock(), new double[] {-1.2, 1}, 100).getLast();
-            assertEquals(1, end.x(), 1e-8, method);
-            assertEquals(1, end.y(), 1e-8, method);
+        Map<String, Function<Map<String, Tensor>, Minimizer>> methods = new LinkedHashMap<>();
+        methods.put("damped-newton", newton(Newton.Variant.DAMPED));
+        methods.put("newton-cg", FullBatch::newtonCg);
+        for (var method : methods.entrySet()) {
+            Trajectory.Point end = Trajectory.run(TestFunction.rosenbrock(), new double[] {-1.2, 1}, 100,
+                    method.getValue()).getLast();
+            assertEquals(1, end.x(), 1e-8, method.getKey());
+            assertEquals(1, end.y(), 1e-8, method.getKey());
         }
     }
 
@@ -82,10 +88,10 @@ class NewtonTest {
     void refusesModelsTooLargeForADenseHessian() {
         Map<String, Tensor> big = Map.of("w", Tensor.param(NdArray.zeros(DType.FLOAT32, 100, 100)));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Optimizers.create("newton", Hyperparameters.of("max_parameters", "5000"), big));
+                () -> FullBatch.newton(big, Newton.Variant.PLAIN, 1, 0, 5000));
         assertTrue(e.getMessage().contains("10000×10000 Hessian, above the limit of 5000"), e.getMessage());
-        Minimizer plainClosure = Optimizers.create("newton", Hyperparameters.of(), Map.of("p",
-                Tensor.param(NdArray.zeros(DType.FLOAT64, 2))));
+        Minimizer plainClosure = FullBatch.newton(Map.of("p", Tensor.param(NdArray.zeros(DType.FLOAT64, 2))),
+                Newton.Variant.PLAIN);
         assertThrows(IllegalArgumentException.class, () -> plainClosure.step(() -> 0));
     }
 

@@ -64,9 +64,9 @@ class QuasiNewtonTest {
     void bfgsLbfgsAndCgMinimizeRosenbrockInAboutAsManyIterationsAsSciPy() throws IOException {
         Function<Tensor, Tensor> rosen = TestFunction.rosenbrock()::apply;
         Object[][] methods = {
-            {"bfgs", (Function<Map<String, Tensor>, Minimizer>) Bfgs::new},
-            {"lbfgs", (Function<Map<String, Tensor>, Minimizer>) p -> new Lbfgs(p, 10)},
-            {"cg", (Function<Map<String, Tensor>, Minimizer>) ConjugateGradient::new},
+            {"bfgs", (Function<Map<String, Tensor>, Minimizer>) FullBatch::bfgs},
+            {"lbfgs", (Function<Map<String, Tensor>, Minimizer>) p -> FullBatch.lbfgs(p, 10, LineSearch.strongWolfe())},
+            {"cg", (Function<Map<String, Tensor>, Minimizer>) FullBatch::cg},
         };
         for (Object[] m : methods) {
             Tensor p = Tensor.param(NdArray.of(new double[] {-1.2, 1}, 2));
@@ -110,7 +110,7 @@ class QuasiNewtonTest {
         }
         assertEquals(List.of(new ConjugateGradient.Restart(3, "every 3 iterations"),
                 new ConjugateGradient.Restart(6, "every 3 iterations")), cg.restarts());
-        ConjugateGradient powell = new ConjugateGradient(Map.of("p", Tensor.param(NdArray.of(new double[] {-1.2, 1}, 2))));
+        ConjugateGradient powell = FullBatch.cg(Map.of("p", Tensor.param(NdArray.of(new double[] {-1.2, 1}, 2))));
         Tensor q = powell.parameters().get("p");
         iterationsToTolerance(powell, q, TestFunction.rosenbrock()::apply, 1e-8, 200);
         assertFalse(powell.restarts().isEmpty());
