@@ -1,7 +1,8 @@
 package descent.cli;
 
 import descent.cli.lab.Experiment;
-import descent.cli.lab.Experiments;
+import descent.cli.lab.Runner;
+import descent.cli.lab.experiments.Experiments;
 import descent.data.Mnist;
 import descent.kernels.Parallel;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ final class ExperimentCommand implements Callable<Integer> {
             Parallel.setThreads(threads);
         }
         Mnist.Splits[] cache = {null};
-        Experiments.Outcome outcome = Experiments.run(chosen, out, seed, quick, () -> {
+        Runner.Outcome outcome = Runner.run(chosen, out, seed, quick, () -> {
             if (cache[0] == null) {
                 cache[0] = Mnist.load(DatasetStore.locate(DatasetStore.MNIST, dataDir, System.err), "mnist");
             }

@@ -13,7 +13,7 @@ import descent.tensor.NdArray;
 import descent.train.SplitMix64;
 
 /** Endless seeded minibatches of a data set, reshuffled each pass, for experiments that count steps rather than epochs. */
-final class Batches {
+public final class Batches {
 
     private final Dataset data;
     private final int size;
@@ -22,7 +22,7 @@ final class Batches {
     private int[] order;
     private int position;
 
-    Batches(Dataset data, int size, SplitMix64 rng, DType dtype) {
+    public Batches(Dataset data, int size, SplitMix64 rng, DType dtype) {
         this.data = data;
         this.size = size;
         this.rng = rng;
@@ -31,7 +31,7 @@ final class Batches {
     }
 
     /** One SGD step of cross-entropy on the next batch; returns the batch's loss (NaN steps are not taken). */
-    double step(Module model, Optimizer opt) {
+    public double step(Module model, Optimizer opt) {
         int[] picked = new int[size];
         for (int i = 0; i < size; i++) {
             if (position == order.length) {
