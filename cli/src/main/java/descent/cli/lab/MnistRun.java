@@ -23,6 +23,7 @@ import descent.train.Trainer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +38,8 @@ public record MnistRun(String label, Mlp.Spec spec, String optimizer, Map<String
                        int batchSize, String augment, int patience) {
 
     public MnistRun {
-        hyper = Map.copyOf(hyper);
+        // In the order given: Map.copyOf's order changes from one JVM to the next, and pages print the map.
+        hyper = Collections.unmodifiableMap(new LinkedHashMap<>(hyper));
     }
 
     public static MnistRun of(String label, Mlp.Spec spec, String optimizer, int epochs, String... hyper) {
