@@ -34,14 +34,6 @@ class LayeringTest {
             List.of("descent.diagnostics", "descent.problems"),
             List.of("descent.train"));
 
-    /**
-     * Upward uses that exist today and are due to go, file to the package it still uses. Each must
-     * still occur, or the test fails, so the list only shrinks.
-     */
-    static final Map<String, String> PENDING = Map.of(
-            // Factories for the full-batch methods; they move out with the optim rewrite.
-            "descent/optim/Optimizers.java", "descent.optim.fullbatch");
-
     private static final Map<String, Integer> LEVEL = new HashMap<>();
 
     static {
@@ -131,10 +123,9 @@ class LayeringTest {
                 problems);
     }
 
-    /** Every layering problem in these sources (path under src/main/java to text), pending uses aside. */
+    /** Every layering problem in these sources (path under src/main/java to text). */
     static List<String> problems(Map<String, String> files) {
         List<String> problems = new ArrayList<>();
-        Map<String, Boolean> pendingSeen = new HashMap<>();
         for (Map.Entry<String, String> f : new TreeMap<>(files).entrySet()) {
             String code = stripCommentsAndLiterals(f.getValue());
             Matcher pm = PACKAGE.matcher(code);
@@ -149,20 +140,13 @@ class LayeringTest {
                 continue;
             }
             for (Use u : uses(f.getKey(), code, from, pm.end())) {
-                if (u.to().equals(PENDING.get(u.file()))) {
-                    pendingSeen.put(u.file(), true);
-                } else if (!LEVEL.containsKey(u.to())) {
+                if (!LEVEL.containsKey(u.to())) {
                     problems.add(where(u) + ", in " + u.to() + ", which LayeringTest.LAYERS does not place:"
                             + " add the package to the level it belongs to");
                 } else if (LEVEL.get(u.to()) > LEVEL.get(from)) {
                     problems.add(where(u) + ", but " + from + " (layer " + LEVEL.get(from) + ") may not use " + u.to()
                             + " (layer " + LEVEL.get(u.to()) + ", above it)");
                 }
-            }
-        }
-        for (Map.Entry<String, String> p : new TreeMap<>(PENDING).entrySet()) {
-            if (files.containsKey(p.getKey()) && !pendingSeen.containsKey(p.getKey())) {
-                problems.add(p.getKey() + " no longer uses " + p.getValue() + ": remove it from LayeringTest.PENDING");
             }
         }
         return problems;
