@@ -2,7 +2,6 @@ package descent.cli;
 
 import descent.data.Mnist;
 import descent.io.SafeTensors;
-import descent.kernels.Parallel;
 import descent.nn.Classifier;
 import descent.tensor.NdArray;
 import descent.train.Evaluation;
@@ -13,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Re-evaluates a saved run's model on its data set's test split. */
@@ -24,19 +24,14 @@ final class EvaluateCommand implements Callable<Integer> {
             + "model.safetensors.")
     Path dir;
 
-    @Option(names = "--data-dir", description = "Folder with the IDX files (default: the user cache).")
-    Path dataDir;
-
-    @Option(names = "--threads", description = "Compute threads (default: the number of cores).")
-    Integer threads;
+    @Mixin
+    DataOptions common;
 
     @Override
     public Integer call() throws IOException {
-        if (threads != null) {
-            Parallel.setThreads(threads);
-        }
+        common.applyThreads();
         RunConfig c = RunConfig.read(dir.resolve("config.json"));
-        Path data = DatasetStore.locate(DatasetStore.source(c.dataset()), dataDir, System.err);
+        Path data = DatasetStore.locate(DatasetStore.source(c.dataset()), common.dataDir, System.err);
         Mnist.Splits splits = Mnist.load(data, c.dataset());
         Path weights = dir.resolve("model.safetensors");
         Map<String, NdArray> state = SafeTensors.loadTensors(weights);

@@ -1,13 +1,14 @@
 package descent.cli;
 
 import descent.cli.lab.Experiment;
-import descent.cli.lab.Experiments;
+import descent.cli.lab.Runner;
+import descent.cli.lab.experiments.Experiments;
 import descent.data.Mnist;
-import descent.kernels.Parallel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,21 +23,12 @@ final class ExperimentCommand implements Callable<Integer> {
             completionCandidates = Names.class)
     String name;
 
-    @Option(names = "--out", description = "Folder for the results (default: ${DEFAULT-VALUE}).")
-    Path out = Path.of("runs", "lab");
-
-    @Option(names = "--seed", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
-    long seed = 0;
-
-    @Option(names = "--data-dir", description = "A folder of MNIST IDX files to use instead of the cached download.")
-    Path dataDir;
+    @Mixin
+    RunOptions common;
 
     @Option(names = "--quick", description = "Fewer steps, epochs and examples: a smoke run of the same code, not the "
             + "lesson (verdicts may not hold).")
     boolean quick;
-
-    @Option(names = "--threads", description = "Threads for the kernels (default: all cores).")
-    Integer threads;
 
     static final class Names implements Iterable<String> {
         @Override
@@ -52,13 +44,12 @@ final class ExperimentCommand implements Callable<Integer> {
             return 0;
         }
         List<Experiment> chosen = name.equals("all") ? Experiments.all() : List.of(Experiments.named(name));
-        if (threads != null) {
-            Parallel.setThreads(threads);
-        }
+        common.applyThreads();
+        Path out = common.outOr(Path.of("runs", "lab"));
         Mnist.Splits[] cache = {null};
-        Experiments.Outcome outcome = Experiments.run(chosen, out, seed, quick, () -> {
+        Runner.Outcome outcome = Runner.run(chosen, out, common.seedOr(0), quick, () -> {
             if (cache[0] == null) {
-                cache[0] = Mnist.load(DatasetStore.locate(DatasetStore.MNIST, dataDir, System.err), "mnist");
+                cache[0] = Mnist.load(DatasetStore.locate(DatasetStore.MNIST, common.dataDir, System.err), "mnist");
             }
             return cache[0];
         }, System.out);

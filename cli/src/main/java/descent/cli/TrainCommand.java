@@ -60,10 +60,6 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dataset", description = "mnist or fashion-mnist (default: ${DEFAULT-VALUE}).")
     String dataset = "mnist";
 
-    @Option(names = "--data-dir", description = "Folder with the four IDX files (raw or .gz); default: fetched into "
-            + "the user cache.")
-    Path dataDir;
-
     @Option(names = "--hidden", split = ",", description = "Hidden layer sizes (default: 256,128).")
     int[] hidden = {256, 128};
 
@@ -131,14 +127,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "Train on only the first N training examples (default: all).")
     int limit;
 
-    @Option(names = "--seed", description = "Seed of weights, data order, augmentation and dropout (default: ${DEFAULT-VALUE}).")
-    long seed = 1;
-
-    @Option(names = "--threads", description = "Compute threads (default: the number of cores).")
-    Integer threads;
-
-    @Option(names = "--out", description = "Run folder (default: runs/DATASET-TIMESTAMP).")
-    Path out;
+    @CommandLine.Mixin
+    RunOptions common;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint, "
             + "with its settings; bit-exact with an uninterrupted run.")
@@ -157,12 +147,12 @@ final class TrainCommand implements Callable<Integer> {
             }
         } else {
             config = fromOptions();
-            dir = out != null ? out : Path.of("runs", config.dataset() + "-"
+            dir = common.out != null ? common.out : Path.of("runs", config.dataset() + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             Files.createDirectories(dir);
             AtomicFiles.writeString(dir.resolve("config.json"), config.toJson());
         }
-        return new TrainRun(config, dir, dataDir, resume != null).run();
+        return new TrainRun(config, dir, common.dataDir, resume != null).run();
     }
 
     private RunConfig fromOptions() {
@@ -180,7 +170,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         return new RunConfig(DatasetStore.source(dataset).name(), hidden, activation, init, batchNorm, dropout,
                 normalization, optimizer.toLowerCase(Locale.ROOT), h, batchSize, epochs, augment, earlyStopping, minDelta,
-                vs, curriculum, clipGradNorm, accumulate, limit, seed, threads != null ? threads : Parallel.threads());
+                vs, curriculum, clipGradNorm, accumulate, limit, common.seedOr(1), common.threadsOr(Parallel.threads()));
     }
 
     private void rejectOptionsBesideResume() {

@@ -3,7 +3,7 @@ package descent.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import descent.cli.lab.Experiments;
+import descent.cli.lab.experiments.Experiments;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +34,15 @@ class ExperimentCommandTest {
             assertTrue(text.contains(name), name);
         }
         assertEquals(15, Experiments.names().size());
+    }
+
+    /** The lab's order is the notes' order; names are what scripts and links use, so they never change. */
+    @Test
+    void experimentsKeepTheirNamesInLabOrder() {
+        assertEquals(List.of("init-variance", "activations", "symmetry", "deep-linear", "optimizers-2d",
+                "optimizers-mnist", "unbiasing", "step-size", "batchnorm", "dropout", "weight-decay", "early-stopping",
+                "augmentation", "polyak", "input-normalization"), Experiments.names());
+        assertEquals("weight-decay", Experiments.named("Weight-Decay").name());
     }
 
     @Test

@@ -9,8 +9,10 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class MainTest {
 
@@ -31,6 +33,27 @@ class MainTest {
         String help = run(0, "--help");
         assertTrue(help.contains("train") && help.contains("bench"), help);
         assertTrue(run(0, "--version").startsWith("descent "));
+    }
+
+    /** The options that several commands share come from one mixin; each command takes only those it uses. */
+    @Test
+    void sharedOptionsAreDeclaredOnceAndTakenWhereTheyMeanSomething() {
+        CommandLine main = new CommandLine(new Main());
+        for (String command : List.of("train", "experiment", "evaluate")) {
+            CommandLine.Model.CommandSpec spec = main.getSubcommands().get(command).getCommandSpec();
+            boolean writes = !command.equals("evaluate");
+            for (String option : List.of("--data-dir", "--threads", "--seed", "--out")) {
+                boolean shared = option.equals("--data-dir") || option.equals("--threads");
+                assertEquals(shared || writes, spec.findOption(option) != null, command + " " + option);
+            }
+        }
+        RunOptions given = new RunOptions();
+        assertEquals(7, given.seedOr(7));
+        assertEquals(Path.of("runs", "lab"), given.outOr(Path.of("runs", "lab")));
+        new CommandLine(given).parseArgs("--seed", "3", "--out", "x", "--threads", "2");
+        assertEquals(3, given.seedOr(7));
+        assertEquals(Path.of("x"), given.outOr(Path.of("runs", "lab")));
+        assertEquals(2, given.threadsOr(5));
     }
 
     @Test

@@ -1,7 +1,6 @@
 package descent.autograd;
 
 import descent.kernels.BinaryOp;
-import descent.kernels.Parallel;
 import descent.kernels.UnaryOp;
 import descent.tensor.NdArray;
 import java.util.Arrays;
@@ -74,27 +73,14 @@ final class Derivatives {
     }
 
     /**
-     * The gradients of A and B in C = A·B: g·bᵀ and aᵀ·g. When both are wanted, no graph is
-     * recorded and kernels use two threads, the two products are independent and run side by side,
-     * one per thread: on a hidden layer's shapes that takes less time than splitting each product in
-     * two. (With more threads each product keeps all of them: parts of a part run inline.) Each
-     * product is the same arithmetic on any thread, so the results do not change.
+     * The gradients of A and B in C = A·B: g·bᵀ and aᵀ·g. With no graph recorded they are plain
+     * arrays, and the tensor layer computes them ({@link NdArray#matmulGrads}), both at once where
+     * that is faster; with a graph they are the same products in differentiable operations.
      */
     private static Tensor[] matmulGrads(Tensor a, Tensor b, Tensor g) {
-        if (wants(a) && wants(b) && !GradMode.isEnabled() && Parallel.threads() == 2) {
-            Tensor[] grads = new Tensor[2];
-            // B's gradient comes first: in a Linear layer it is the one that packs a transposed
-            // operand, so it takes longer, and the caller, which starts at once, takes part 0.
-            Parallel.run(2, part -> {
-                try (var _ = GradMode.noGrad()) { // grad mode is per thread
-                    if (part == 0) {
-                        grads[1] = matmulGradB(a, b, g);
-                    } else {
-                        grads[0] = g.matmul(b.transpose(-1, -2));
-                    }
-                }
-            });
-            return grads;
+        if (!GradMode.isEnabled()) {
+            NdArray[] v = NdArray.matmulGrads(a.value(), b.value(), g.value(), wants(a), wants(b));
+            return new Tensor[] {v[0] != null ? Tensor.of(v[0]) : null, v[1] != null ? Tensor.of(v[1]) : null};
         }
         return new Tensor[] {
             wants(a) ? g.matmul(b.transpose(-1, -2)) : null,
@@ -104,7 +90,8 @@ final class Derivatives {
     /**
      * The gradient of B in C = A·B, aᵀ·g, laid out like B: when B is a transposed view (a Linear
      * layer's Wᵀ) it is computed as (gᵀ·a)ᵀ, so the weight's own gradient arrives contiguous and
-     * needs no transposing copy. Each element is the same sum in the same order either way.
+     * needs no transposing copy. Each element is the same sum in the same order either way, and the
+     * same as {@link NdArray#matmulGrads} computes.
      */
     private static Tensor matmulGradB(Tensor a, Tensor b, Tensor g) {
         if (b.value().isTransposedMatrix()) {

@@ -20,7 +20,9 @@ import java.util.Map;
  *
  * <p>A step on which {@link #observe} returns an observer must run in this order: forward with the
  * observer, backward, optimizer step, then {@link #record}. On other steps nothing is kept and
- * nothing is computed. Layers are leaf modules (no children), named by their dotted path.
+ * nothing is computed. Layers are leaf modules (no children), named by their dotted path, found
+ * inside every container (the body of a {@code Residual} included) because containers run their
+ * children through {@link Module#forwardChild}.
  */
 public final class Probes {
 

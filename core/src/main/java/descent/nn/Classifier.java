@@ -11,25 +11,17 @@ import descent.autograd.Tensor;
 public final class Classifier extends Module {
 
     private final Flatten flatten = new Flatten();
-    private final Standardize normalize;
     private final Module body;
 
     public Classifier(Standardize normalize, Module body) {
-        this.normalize = registerModule("normalize", normalize);
+        registerModule("normalize", normalize);
         this.body = registerModule("body", body);
     }
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
-        return body.forward(normalize.forward(flatten.forward(x, mode), mode), mode);
-    }
-
-    @Override
-    protected Tensor forwardObserved(Tensor x, Mode mode, String name, ForwardObserver observer) {
-        Tensor z = normalize.forwardObserved(flatten.forward(x, mode), mode, childName(name, "normalize"), observer);
-        Tensor out = body.forwardObserved(z, mode, childName(name, "body"), observer);
-        observer.output(name, this, out);
-        return out;
+        // flatten is private, not a registered child: called directly, so it is not observed.
+        return forwardChild("body", forwardChild("normalize", flatten.forward(x, mode), mode), mode);
     }
 
     public Module body() {

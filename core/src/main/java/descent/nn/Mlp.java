@@ -98,14 +98,7 @@ public final class Mlp extends Module {
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
-        return layers.forward(x, mode);
-    }
-
-    @Override
-    protected Tensor forwardObserved(Tensor x, Mode mode, String name, ForwardObserver observer) {
-        Tensor out = layers.forwardObserved(x, mode, childName(name, "layers"), observer);
-        observer.output(name, this, out);
-        return out;
+        return forwardChild("layers", x, mode);
     }
 
     public Spec spec() {

@@ -17,9 +17,11 @@ import java.util.Map;
  * saved by one program loads in another.
  *
  * <p>Subclasses register everything in their constructor and implement {@link #forward}, which
- * receives the {@link Mode} explicitly. A parameter is frozen by turning its gradient off
- * ({@link #freeze()}, or {@code requiresGrad(false)} on one tensor): forward passes then record
- * nothing for it and optimizers skip it.
+ * receives the {@link Mode} explicitly. A container calls each child through
+ * {@link #forwardChild}, never the child's {@code forward} directly, so that an observer sees
+ * inside every container. A parameter is frozen by turning its gradient off ({@link #freeze()},
+ * or {@code requiresGrad(false)} on one tensor): forward passes then record nothing for it and
+ * optimizers skip it.
  */
 public abstract class Module {
 
@@ -27,27 +29,39 @@ public abstract class Module {
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
 
-    /** The output for one input batch. */
+    /** The output for one input batch; children run through {@link #forwardChild}. */
     public abstract Tensor forward(Tensor input, Mode mode);
 
     /**
-     * The same output, with every module's output shown to {@code observer} on the way, innermost
-     * first. Containers (Sequential, Mlp) report their children; other modules report themselves.
+     * The same output, with every module's output shown to {@code observer} under its dotted name,
+     * innermost first, and this module's last under "".
      */
     public final Tensor forward(Tensor input, Mode mode, ForwardObserver observer) {
-        return forwardObserved(input, mode, "", observer);
-    }
-
-    /** Containers override this to run their children observed, under names below {@code name}. */
-    protected Tensor forwardObserved(Tensor input, Mode mode, String name, ForwardObserver observer) {
-        Tensor out = forward(input, mode);
-        observer.output(name, this, out);
+        Tensor out = forward(input, mode.observedBy(observer));
+        observer.output("", this, out);
         return out;
     }
 
-    /** {@code prefix.child}, or {@code child} at the root. */
-    protected static String childName(String prefix, String child) {
-        return prefix.isEmpty() ? child : prefix + "." + child;
+    /**
+     * Runs the child registered as {@code name} on {@code input} and, in an observed pass, shows
+     * its output to the observer under the child's dotted name, after everything inside the child
+     * (as PyTorch's {@code __call__} runs forward hooks). Unobserved, the mode passes through as is:
+     * no path is built and nothing is allocated.
+     */
+    protected final Tensor forwardChild(String name, Tensor input, Mode mode) {
+        Module child = children.get(name);
+        if (child == null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " has no child named '" + name
+                    + "'; children: " + children.keySet());
+        }
+        ForwardObserver observer = mode.observer();
+        if (observer == null) {
+            return child.forward(input, mode);
+        }
+        Mode inner = mode.child(name);
+        Tensor out = child.forward(input, inner);
+        observer.output(inner.path(), child, out);
+        return out;
     }
 
     // ---------------------------------------------------------------- registration

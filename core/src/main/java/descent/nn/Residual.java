@@ -34,7 +34,7 @@ public final class Residual extends Module {
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
-        Tensor fx = body.forward(x, mode);
+        Tensor fx = forwardChild("body", x, mode);
         if (!Arrays.equals(fx.shape(), x.shape())) {
             throw new ShapeException("Residual: the body maps shape " + Shapes.str(x.shape()) + " to "
                     + Shapes.str(fx.shape()) + "; x + f(x) needs them equal");

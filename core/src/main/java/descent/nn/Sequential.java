@@ -21,18 +21,10 @@ public final class Sequential extends Module {
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
-        for (Module layer : layers) {
-            x = layer.forward(x, mode);
+        // The registered names, in order, rather than Integer.toString(i) on every step.
+        for (String name : children().keySet()) {
+            x = forwardChild(name, x, mode);
         }
-        return x;
-    }
-
-    @Override
-    protected Tensor forwardObserved(Tensor x, Mode mode, String name, ForwardObserver observer) {
-        for (int i = 0; i < layers.size(); i++) {
-            x = layers.get(i).forwardObserved(x, mode, childName(name, Integer.toString(i)), observer);
-        }
-        observer.output(name, this, x);
         return x;
     }
 

@@ -488,6 +488,16 @@ public final class NdArray {
         return MatMul.matmul(this, other);
     }
 
+    /**
+     * The gradients of A and B in C = A·B, given C's gradient g: g·Bᵀ (shaped like A) and Aᵀ·g
+     * (shaped like B), each null unless wanted. A and B have rank 2 or more and the same batch
+     * axes. Both products together run side by side on two threads where that is faster; the
+     * results are the same bits however they are scheduled.
+     */
+    public static NdArray[] matmulGrads(NdArray a, NdArray b, NdArray g, boolean wantA, boolean wantB) {
+        return MatMul.grads(a, b, g, wantA, wantB);
+    }
+
     /** Joins arrays along an existing axis. */
     public static NdArray concat(int axis, NdArray... arrays) {
         return Indexing.concat(axis, arrays);

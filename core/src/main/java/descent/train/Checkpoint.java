@@ -17,7 +17,9 @@ import java.util.Map;
  */
 public final class Checkpoint {
 
-    static final String FORMAT = "descent-checkpoint-1";
+    private static final String FAMILY = "descent-checkpoint-";
+    /** Version 1 since the first checkpoints; the optimizer redesign kept every key, so its files still load. */
+    static final String FORMAT = FAMILY + "1";
 
     private Checkpoint() {}
 
@@ -44,9 +46,14 @@ public final class Checkpoint {
     static void restore(Path file, Trainer t) throws IOException {
         SafeTensors.Contents c = SafeTensors.load(file);
         Map<String, String> text = c.metadata();
-        if (!FORMAT.equals(text.get("format"))) {
-            throw new IOException(file + ": not a Descent checkpoint (format is " + text.get("format") + ", expected "
-                    + FORMAT + ")");
+        String format = text.get("format");
+        if (format != null && format.startsWith(FAMILY) && !format.equals(FORMAT)) {
+            throw new IOException(file + ": a checkpoint of format " + format + ", written by another version of "
+                    + "Descent; this version reads " + FORMAT + ". Resume it with the version that wrote it, or start "
+                    + "a new run");
+        }
+        if (!FORMAT.equals(format)) {
+            throw new IOException(file + ": not a Descent checkpoint (format is " + format + ", expected " + FORMAT + ")");
         }
         long seed = Long.parseLong(text.get("seed"));
         if (seed != t.setup().seed()) {

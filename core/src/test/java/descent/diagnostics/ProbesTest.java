@@ -9,9 +9,14 @@ import descent.autograd.Autograd;
 import descent.autograd.Tensor;
 import descent.diagnostics.Probes.Quantity;
 import descent.diagnostics.Probes.Sample;
+import descent.init.Init;
+import descent.nn.Activation;
+import descent.nn.Linear;
 import descent.nn.Losses;
 import descent.nn.Mlp;
 import descent.nn.Mode;
+import descent.nn.Residual;
+import descent.nn.Sequential;
 import descent.optim.Optimizer;
 import descent.optim.Optimizers;
 import descent.tensor.DType;
@@ -99,6 +104,21 @@ class ProbesTest {
         assertNull(probes.observe(2));
         probes.record(2);
         assertTrue(probes.samples().isEmpty());
+    }
+
+    @Test
+    void seesTheLayersInsideAResidualBlockUnderTheirDottedNames() {
+        SplitMix64 rng = new SplitMix64(5);
+        Sequential model = new Sequential(new Linear(5, 4, true, Init.xavierNormal(), DType.FLOAT64, rng),
+                Residual.bottleneck(4, 2, Activation.tanh(), Init.xavierNormal(), DType.FLOAT64, rng),
+                new Linear(4, 3, true, Init.xavierNormal(), DType.FLOAT64, rng));
+        Probes probes = new Probes(model, 1);
+        Tensor out = model.forward(input(), Mode.EVAL, probes.observe(1));
+        Losses.crossEntropy(out, LABELS).backward();
+        probes.record(1);
+        assertEquals(List.of("0", "1.body.0", "1.body.1", "1.body.2", "2"),
+                probes.at(1, Quantity.ACTIVATION).stream().map(Sample::name).toList());
+        assertEquals(5, probes.at(1, Quantity.ACTIVATION_GRADIENT).size());
     }
 
     private static Sample find(Probes probes, String name, Quantity q) {

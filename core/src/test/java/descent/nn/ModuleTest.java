@@ -14,6 +14,7 @@ import descent.init.Init;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
 import descent.tensor.ShapeException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,6 +155,43 @@ class ModuleTest {
         Linear zero = new Linear(3, 3, true, Init.zeros(), DType.FLOAT64, new SplittableRandom(1));
         Tensor x = Tensor.of(new double[] {1, 2, 3}, 1, 3);
         assertArrayEquals(x.value().toDoubleArray(), new Residual(zero).forward(x, Mode.EVAL).value().toDoubleArray());
+    }
+
+    @Test
+    void anObserverSeesEveryModuleInnermostFirstUnderItsRegisteredName() {
+        Classifier model = new Classifier(new Standardize(new float[] {0, 1, 2}, new float[] {1, 2, 3}, DType.FLOAT32),
+                new Mlp(Mlp.Spec.of(3, 4, 2), new SplittableRandom(2)));
+        Tensor x = Tensor.randn(new SplittableRandom(3), DType.FLOAT32, 5, 3);
+        List<String> names = new ArrayList<>();
+        Tensor observed = model.forward(x, Mode.EVAL, (name, module, output) -> names.add(name));
+        assertEquals(List.of("normalize", "body.layers.0", "body.layers.1", "body.layers.2", "body.layers", "body", ""),
+                names);
+        assertArrayEquals(model.forward(x, Mode.EVAL).value().toDoubleArray(), observed.value().toDoubleArray());
+    }
+
+    /** Keeps the mode it was given. */
+    private static final class ModeSpy extends Module {
+        Mode seen;
+
+        @Override
+        public Tensor forward(Tensor x, Mode mode) {
+            seen = mode;
+            return x;
+        }
+    }
+
+    @Test
+    void anUnobservedModePassesStraightThroughAndAnObservedOneCarriesThePath() {
+        ModeSpy spy = new ModeSpy();
+        Residual model = new Residual(new Sequential(Activation.relu(), spy));
+        Tensor x = Tensor.of(new double[] {1, 2, 3}, 1, 3);
+        Mode mode = Mode.train(new SplittableRandom(1));
+        model.forward(x, mode);
+        assertSame(mode, spy.seen);
+        model.forward(x, mode, (name, module, output) -> {});
+        assertEquals("body.1", spy.seen.path());
+        assertSame(mode.rng(), spy.seen.rng());
+        assertTrue(spy.seen.training());
     }
 
     @Test

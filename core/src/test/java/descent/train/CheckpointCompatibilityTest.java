@@ -103,6 +103,7 @@ class CheckpointCompatibilityTest {
         IOException e = assertThrows(IOException.class, () -> t.resume(future));
         assertTrue(e.getMessage().contains("descent-checkpoint-2"), e.getMessage());
         assertTrue(e.getMessage().contains("descent-checkpoint-1"), e.getMessage());
+        assertTrue(e.getMessage().contains("Resume it with the version that wrote it, or start a new run"), e.getMessage());
         assertEquals(0, t.epoch(), "nothing was restored");
         assertEquals(0, t.optimizer().steps());
     }

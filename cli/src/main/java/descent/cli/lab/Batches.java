@@ -9,7 +9,7 @@ import descent.train.SplitMix64;
 import descent.train.TrainStep;
 
 /** Endless seeded minibatches of a data set, reshuffled each pass, for experiments that count steps rather than epochs. */
-final class Batches {
+public final class Batches {
 
     private final Dataset data;
     private final int size;
@@ -21,7 +21,7 @@ final class Batches {
     /** The lab's step-counted networks have no dropout; the step still takes a generator. */
     private static final SplitMix64 NO_DROPOUT = new SplitMix64(0);
 
-    Batches(Dataset data, int size, SplitMix64 rng, DType dtype) {
+    public Batches(Dataset data, int size, SplitMix64 rng, DType dtype) {
         this.data = data;
         this.size = size;
         this.rng = rng;
@@ -33,7 +33,7 @@ final class Batches {
      * One training step on the next batch; returns the batch's loss, or NaN, without a step, once
      * the loss or a gradient is not finite (a diverging network is what some lessons show).
      */
-    double step(TrainStep stepper) {
+    public double step(TrainStep stepper) {
         int[] picked = new int[size];
         for (int i = 0; i < size; i++) {
             if (position == order.length) {

@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Deep plain stacks for the depth experiments, and a bare training loop that stops at the first non-finite loss. */
-final class DeepNets {
+public final class DeepNets {
 
     private DeepNets() {}
 
@@ -25,7 +25,8 @@ final class DeepNets {
      * Standardize, then {@code depth} Linear layers (zero biases, weights from {@code init}) with
      * {@code activation} after every one but the last.
      */
-    static Sequential stack(Dataset train, int depth, int width, Activation activation, Initializer init, long seed) {
+    public static Sequential stack(Dataset train, int depth, int width, Activation activation, Initializer init,
+                                   long seed) {
         Dataset.Moments m = train.moments(false);
         SplitMix64 rng = SplitMix64.derive(seed, "weights");
         List<Module> layers = new ArrayList<>();
@@ -46,8 +47,8 @@ final class DeepNets {
      * Minibatch steps of {@code optimizer} in a seeded order; the training loss of every step, ending
      * early (the rest NaN) once the loss stops being finite.
      */
-    static double[] train(Module model, Dataset data, String optimizer, Hyperparameters h, int steps, int batch,
-                          long seed) {
+    public static double[] train(Module model, Dataset data, String optimizer, Hyperparameters h, int steps,
+                                 int batch, long seed) {
         TrainStep stepper = new TrainStep(model, OptimizerNames.firstOrder(optimizer, h).over(model.trainableParameters()),
                 LossFunction.crossEntropy());
         Batches batches = new Batches(data, batch, SplitMix64.derive(seed, "data order"), DType.FLOAT32);
@@ -63,7 +64,7 @@ final class DeepNets {
     }
 
     /** 1, 2, ..., n as doubles, for plot axes. */
-    static double[] count(int n) {
+    public static double[] count(int n) {
         double[] x = new double[n];
         for (int i = 0; i < n; i++) {
             x[i] = i + 1;
@@ -72,7 +73,7 @@ final class DeepNets {
     }
 
     /** The step (1-based) at which the loss stopped being finite, or 0 if it never did. */
-    static int divergedAt(double[] losses) {
+    public static int divergedAt(double[] losses) {
         for (int i = 0; i < losses.length; i++) {
             if (!Double.isFinite(losses[i])) {
                 return i + 1;
@@ -82,7 +83,7 @@ final class DeepNets {
     }
 
     /** The mean of the last {@code k} finite entries (NaN if none). */
-    static double tailMean(double[] v, int k) {
+    public static double tailMean(double[] v, int k) {
         double s = 0;
         int n = 0;
         for (int i = v.length - 1; i >= 0 && n < k; i--) {

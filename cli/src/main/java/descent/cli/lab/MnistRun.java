@@ -23,6 +23,7 @@ import descent.train.Trainer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,14 +34,15 @@ import java.util.Map;
  * architecture and optimizer, optional augmentation and early stopping; the same seed gives the same
  * initial weights and data order in every variant, so variants differ only in what is compared.
  */
-record MnistRun(String label, Mlp.Spec spec, String optimizer, Map<String, String> hyper, int epochs, int batchSize,
-                String augment, int patience) {
+public record MnistRun(String label, Mlp.Spec spec, String optimizer, Map<String, String> hyper, int epochs,
+                       int batchSize, String augment, int patience) {
 
-    MnistRun {
-        hyper = Map.copyOf(hyper);
+    public MnistRun {
+        // In the order given: Map.copyOf's order changes from one JVM to the next, and pages print the map.
+        hyper = Collections.unmodifiableMap(new LinkedHashMap<>(hyper));
     }
 
-    static MnistRun of(String label, Mlp.Spec spec, String optimizer, int epochs, String... hyper) {
+    public static MnistRun of(String label, Mlp.Spec spec, String optimizer, int epochs, String... hyper) {
         Map<String, String> h = new LinkedHashMap<>();
         for (int i = 0; i < hyper.length; i += 2) {
             h.put(hyper[i], hyper[i + 1]);
@@ -48,38 +50,38 @@ record MnistRun(String label, Mlp.Spec spec, String optimizer, Map<String, Strin
         return new MnistRun(label, spec, optimizer, h, epochs, 128, null, 0);
     }
 
-    MnistRun withAugment(String spec) {
+    public MnistRun withAugment(String spec) {
         return new MnistRun(label, this.spec, optimizer, hyper, epochs, batchSize, spec, patience);
     }
 
-    MnistRun withEarlyStopping(int patience) {
+    public MnistRun withEarlyStopping(int patience) {
         return new MnistRun(label, spec, optimizer, hyper, epochs, batchSize, augment, patience);
     }
 
-    MnistRun withEpochs(int n) {
+    public MnistRun withEpochs(int n) {
         return new MnistRun(label, spec, optimizer, hyper, n, batchSize, augment, patience);
     }
 
-    MnistRun named(String newLabel) {
+    public MnistRun named(String newLabel) {
         return new MnistRun(newLabel, spec, optimizer, hyper, epochs, batchSize, augment, patience);
     }
 
     /** What a run gives: per-epoch metrics, the training loss of every step, and the final test evaluation. */
-    record Result(MnistRun run, List<EpochMetrics> history, double[] stepLoss, Evaluation test, Evaluation train,
-                  int bestEpoch) {
+    public record Result(MnistRun run, List<EpochMetrics> history, double[] stepLoss, Evaluation test,
+                         Evaluation train, int bestEpoch) {
 
         /** Final train accuracy minus test accuracy, in percentage points (evaluation mode for both). */
-        double gap() {
+        public double gap() {
             return 100 * (train.accuracy() - test.accuracy());
         }
 
         /** Final test loss minus train loss (evaluation mode for both). */
-        double lossGap() {
+        public double lossGap() {
             return test.loss() - train.loss();
         }
     }
 
-    Result train(Lab lab, Dataset trainSet, Dataset validation, Dataset test) throws IOException {
+    public Result train(Lab lab, Dataset trainSet, Dataset validation, Dataset test) throws IOException {
         Dataset.Moments m = trainSet.moments(false);
         Mlp body = new Mlp(spec, SplitMix64.derive(lab.seed(), "weights"));
         Classifier model = new Classifier(new Standardize(m.mean(), m.std(), DType.FLOAT32), body);
@@ -112,7 +114,7 @@ record MnistRun(String label, Mlp.Spec spec, String optimizer, Map<String, Strin
     }
 
     /** history.csv-style rows of every result, with a first column naming the variant. */
-    static Csv history(List<Result> results) {
+    public static Csv history(List<Result> results) {
         Csv csv = new Csv("variant,epoch,step,train_loss,train_accuracy,validation_loss,validation_accuracy,test_loss,"
                 + "test_accuracy");
         for (Result r : results) {
@@ -125,7 +127,7 @@ record MnistRun(String label, Mlp.Spec spec, String optimizer, Map<String, Strin
     }
 
     /** Train and test accuracy by epoch for every result, and the summary table. */
-    static void report(Lab lab, String prefix, List<Result> results) throws IOException {
+    public static void report(Lab lab, String prefix, List<Result> results) throws IOException {
         lab.csv(prefix + "history.csv", history(results));
         LinePlot acc = new LinePlot("Accuracy by epoch", "epoch", "accuracy (%)");
         LinePlot loss = new LinePlot("Loss by epoch", "epoch", "cross-entropy (log scale)").logY();
@@ -149,12 +151,12 @@ record MnistRun(String label, Mlp.Spec spec, String optimizer, Map<String, Strin
                 "gap (points)", "train loss", "test loss"), rows);
     }
 
-    static String pct(double fraction) {
+    public static String pct(double fraction) {
         return String.format(Locale.ROOT, "%.2f", 100 * fraction);
     }
 
     /** A seeded subset of {@code n} training examples (all of them if there are fewer). */
-    static Dataset subset(Dataset train, int n, long seed) {
+    public static Dataset subset(Dataset train, int n, long seed) {
         if (n >= train.size()) {
             return train;
         }

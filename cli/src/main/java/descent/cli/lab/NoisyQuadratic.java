@@ -11,18 +11,18 @@ import descent.train.SplitMix64;
  * which constant-step SGD settles at a noise floor. With θ ← (1−η)θ − ηξ its stationary variance
  * is ησ²/(2 − η) per coordinate, so E‖θ‖² = dησ²/(2 − η).
  */
-final class NoisyQuadratic {
+public final class NoisyQuadratic {
 
     private final SplitMix64 rng;
     private final double sigma;
 
-    NoisyQuadratic(SplitMix64 rng, double sigma) {
+    public NoisyQuadratic(SplitMix64 rng, double sigma) {
         this.rng = rng;
         this.sigma = sigma;
     }
 
     /** One optimizer step on a fresh noisy gradient; returns ‖θ‖² after it. */
-    double step(Tensor theta, Optimizer opt) {
+    public double step(Tensor theta, Optimizer opt) {
         opt.zeroGrad();
         NdArray noise = NdArray.randn(rng, DType.FLOAT64, theta.size()).mul(sigma);
         // ½‖θ‖² + ξ·θ has gradient θ + ξ.
@@ -32,11 +32,11 @@ final class NoisyQuadratic {
     }
 
     /** E‖θ‖² of constant-step SGD at equilibrium. */
-    static double floor(int d, double lr, double sigma) {
+    public static double floor(int d, double lr, double sigma) {
         return d * lr * sigma * sigma / (2 - lr);
     }
 
-    static double squaredNorm(NdArray a) {
+    public static double squaredNorm(NdArray a) {
         double s = 0;
         for (double v : a.toDoubleArray()) {
             s += v * v;

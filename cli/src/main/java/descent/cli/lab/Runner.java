@@ -7,28 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Every experiment of the lab, in the order of the notes, and the runner that writes their pages. */
-public final class Experiments {
+/** Runs experiments, each into its own folder with its page, and writes the index that links them. */
+public final class Runner {
 
-    private Experiments() {}
-
-    public static List<Experiment> all() {
-        return List.of(new InitVariance(), new Activations(), new SymmetryExperiment(), new DeepLinear(),
-                new Optimizers2d(), new OptimizersMnist(), new Unbiasing(), new StepSize(), Comparison.batchNorm(),
-                Comparison.dropout(), Comparison.weightDecay(), Comparison.earlyStopping(), Comparison.augmentation(),
-                new Polyak(), new InputNormalization());
-    }
-
-    public static List<String> names() {
-        return all().stream().map(Experiment::name).toList();
-    }
-
-    /** The experiment called {@code name}, or a clear error listing the names. */
-    public static Experiment named(String name) {
-        return all().stream().filter(e -> e.name().equals(name.toLowerCase(Locale.ROOT))).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown experiment '" + name + "' (expected all or one of "
-                        + String.join(", ", names()) + ")"));
-    }
+    private Runner() {}
 
     /** What a run of several experiments produced. */
     public record Outcome(List<Lab> labs, List<String> failures) {
@@ -54,7 +36,7 @@ public final class Experiments {
             long start = System.nanoTime();
             Lab lab = new Lab(e, out.resolve(e.name()), seed, quick, data, log);
             try {
-                e.run(lab);
+                e.body().run(lab);
                 Page.write(lab);
                 labs.add(lab);
                 log.printf(Locale.ROOT, "   %s/index.html (%.1f s)%n", lab.dir(), (System.nanoTime() - start) / 1e9);

@@ -1,7 +1,11 @@
-package descent.cli.lab;
+package descent.cli.lab.experiments;
 
 import descent.autograd.Tensor;
 import descent.cli.Hyperparameters;
+import descent.cli.lab.Csv;
+import descent.cli.lab.DeepNets;
+import descent.cli.lab.Experiment;
+import descent.cli.lab.Lab;
 import descent.cli.plot.LinePlot;
 import descent.data.Batch;
 import descent.data.Dataset;
@@ -21,33 +25,22 @@ import java.util.List;
 import java.util.Map;
 
 /** Sigmoid, tanh and ReLU in the same deep network: how the gradient travels back, and how each trains. */
-final class Activations implements Experiment {
+final class Activations {
+
+    static final Experiment EXPERIMENT = new Experiment("activations", "Sigmoid, tanh and ReLU in a deep network",
+            "Backpropagation multiplies the gradient by each layer's derivative. The sigmoid's derivative is at "
+            + "most ¼, so in a deep sigmoid network the gradient reaching the first layers vanishes and they "
+            + "barely learn. Tanh (derivative up to 1) loses less, and ReLU (derivative 1 where active) with "
+            + "Kaiming initialization keeps the gradient level. Each network here uses the initializer gain "
+            + "recommended for its activation (variance gain²/n), so the difference is the activation's. "
+            + "Mean-field theory predicts the per-layer factor √(c·E[φ'(z)²]).", Activations::run);
 
     static final int DEPTH = 20;
     static final int WIDTH = 256;
 
-    @Override
-    public String name() {
-        return "activations";
-    }
+    private Activations() {}
 
-    @Override
-    public String title() {
-        return "Sigmoid, tanh and ReLU in a deep network";
-    }
-
-    @Override
-    public String lesson() {
-        return "Backpropagation multiplies the gradient by each layer's derivative. The sigmoid's derivative is at "
-                + "most ¼, so in a deep sigmoid network the gradient reaching the first layers vanishes and they "
-                + "barely learn. Tanh (derivative up to 1) loses less, and ReLU (derivative 1 where active) with "
-                + "Kaiming initialization keeps the gradient level. Each network here uses the initializer gain "
-                + "recommended for its activation (variance gain²/n), so the difference is the activation's. "
-                + "Mean-field theory predicts the per-layer factor √(c·E[φ'(z)²]).";
-    }
-
-    @Override
-    public void run(Lab lab) throws IOException {
+    private static void run(Lab lab) throws IOException {
         Dataset train = lab.mnist().train();
         int batch = lab.size(512, 128);
         Batch sample = train.batch(0, batch);

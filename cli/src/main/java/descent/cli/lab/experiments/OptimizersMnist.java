@@ -1,5 +1,9 @@
-package descent.cli.lab;
+package descent.cli.lab.experiments;
 
+import descent.cli.lab.DeepNets;
+import descent.cli.lab.Experiment;
+import descent.cli.lab.Lab;
+import descent.cli.lab.MnistRun;
 import descent.cli.plot.LinePlot;
 import descent.data.Dataset;
 import descent.data.Mnist;
@@ -10,27 +14,17 @@ import java.util.List;
 import java.util.Locale;
 
 /** The first-order family training the same MLP on MNIST from the same start. */
-final class OptimizersMnist implements Experiment {
+final class OptimizersMnist {
+
+    static final Experiment EXPERIMENT = new Experiment("optimizers-mnist", "First-order optimizers on MNIST",
+            "Plain SGD follows the noisy gradient; momentum and Nesterov average it over steps and move faster "
+            + "along consistent directions; AdaGrad, RMSProp, AdaDelta and Adam scale each parameter's step by its "
+            + "gradient history. Each runs here with its usual learning rate, from the same initial weights and the "
+            + "same batches.", OptimizersMnist::run);
 
     private static final Mlp.Spec SPEC = Mlp.Spec.of(784, 128, 10);
 
-    @Override
-    public String name() {
-        return "optimizers-mnist";
-    }
-
-    @Override
-    public String title() {
-        return "First-order optimizers on MNIST";
-    }
-
-    @Override
-    public String lesson() {
-        return "Plain SGD follows the noisy gradient; momentum and Nesterov average it over steps and move faster "
-                + "along consistent directions; AdaGrad, RMSProp, AdaDelta and Adam scale each parameter's step by its "
-                + "gradient history. Each runs here with its usual learning rate, from the same initial weights and the "
-                + "same batches.";
-    }
+    private OptimizersMnist() {}
 
     private static List<MnistRun> runs(int epochs) {
         return List.of(
@@ -43,8 +37,7 @@ final class OptimizersMnist implements Experiment {
                 MnistRun.of("adam", SPEC, "adam", epochs, "lr", "0.001"));
     }
 
-    @Override
-    public void run(Lab lab) throws IOException {
+    private static void run(Lab lab) throws IOException {
         Mnist.Splits data = lab.mnist();
         Dataset train = MnistRun.subset(data.train(), lab.size(60000, 60000), lab.seed());
         int epochs = lab.size(3, 1);

@@ -1,7 +1,12 @@
-package descent.cli.lab;
+package descent.cli.lab.experiments;
 
 import descent.cli.Hyperparameters;
 import descent.cli.OptimizerNames;
+import descent.cli.lab.Batches;
+import descent.cli.lab.Csv;
+import descent.cli.lab.DeepNets;
+import descent.cli.lab.Experiment;
+import descent.cli.lab.Lab;
 import descent.cli.plot.LinePlot;
 import descent.data.Dataset;
 import descent.diagnostics.Symmetry;
@@ -19,31 +24,21 @@ import java.util.List;
 import java.util.Map;
 
 /** Constant versus random initialization: how many hidden units are really different, step by step. */
-final class SymmetryExperiment implements Experiment {
+final class SymmetryExperiment {
+
+    static final Experiment EXPERIMENT = new Experiment("symmetry",
+            "Symmetry breaking: constant vs random initialization",
+            "Hidden units of a dense layer are interchangeable. If they start with equal incoming weights, they "
+            + "compute the same value, receive the same gradient and take the same step, so they stay equal for "
+            + "ever: a layer of 64 units behaves like one. Random initialization breaks the symmetry. Units are "
+            + "counted as distinct when their incoming weights and bias differ by more than 1e-6 of the layer's "
+            + "largest weight.", SymmetryExperiment::run);
 
     private static final int[] SIZES = {784, 64, 64, 10};
 
-    @Override
-    public String name() {
-        return "symmetry";
-    }
+    private SymmetryExperiment() {}
 
-    @Override
-    public String title() {
-        return "Symmetry breaking: constant vs random initialization";
-    }
-
-    @Override
-    public String lesson() {
-        return "Hidden units of a dense layer are interchangeable. If they start with equal incoming weights, they "
-                + "compute the same value, receive the same gradient and take the same step, so they stay equal for "
-                + "ever: a layer of 64 units behaves like one. Random initialization breaks the symmetry. Units are "
-                + "counted as distinct when their incoming weights and bias differ by more than 1e-6 of the layer's "
-                + "largest weight.";
-    }
-
-    @Override
-    public void run(Lab lab) throws IOException {
+    private static void run(Lab lab) throws IOException {
         Dataset train = lab.mnist().train();
         int steps = lab.size(600, 20);
         int every = lab.size(25, 5);

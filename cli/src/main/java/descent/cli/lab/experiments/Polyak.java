@@ -1,6 +1,11 @@
-package descent.cli.lab;
+package descent.cli.lab.experiments;
 
 import descent.autograd.Tensor;
+import descent.cli.lab.Csv;
+import descent.cli.lab.DeepNets;
+import descent.cli.lab.Experiment;
+import descent.cli.lab.Lab;
+import descent.cli.lab.NoisyQuadratic;
 import descent.cli.plot.LinePlot;
 import descent.optim.Averaging;
 import descent.optim.Optimizer;
@@ -13,34 +18,24 @@ import java.util.List;
 import java.util.Map;
 
 /** SGD on a noisy problem with and without Polyak (uniform) and exponential averaging of the iterates. */
-final class Polyak implements Experiment {
+final class Polyak {
+
+    static final Experiment EXPERIMENT = new Experiment("polyak", "Polyak and exponential averaging",
+            "With a constant step, SGD on a noisy problem does not converge: it jitters around the minimum with a "
+            + "spread set by the step size and the noise. Averaging the iterates cancels the jitter. Polyak "
+            + "averaging takes the mean of all iterates after a burn-in, and its error keeps falling like 1/T; "
+            + "the exponential average weights recent iterates more, following a moving optimum but keeping a "
+            + "floor of its own. The problem is ½‖θ‖² in 100 dimensions with unit Gaussian gradient noise.",
+            Polyak::run);
 
     private static final int D = 100;
     private static final double LR = 0.1;
     private static final double SIGMA = 1;
     private static final double DECAY = 0.99;
 
-    @Override
-    public String name() {
-        return "polyak";
-    }
+    private Polyak() {}
 
-    @Override
-    public String title() {
-        return "Polyak and exponential averaging";
-    }
-
-    @Override
-    public String lesson() {
-        return "With a constant step, SGD on a noisy problem does not converge: it jitters around the minimum with a "
-                + "spread set by the step size and the noise. Averaging the iterates cancels the jitter. Polyak "
-                + "averaging takes the mean of all iterates after a burn-in, and its error keeps falling like 1/T; "
-                + "the exponential average weights recent iterates more, following a moving optimum but keeping a "
-                + "floor of its own. The problem is ½‖θ‖² in 100 dimensions with unit Gaussian gradient noise.";
-    }
-
-    @Override
-    public void run(Lab lab) throws IOException {
+    private static void run(Lab lab) throws IOException {
         int steps = lab.size(5000, 1000);
         int burnIn = steps / 10;
         Tensor theta = Tensor.param(NdArray.ones(DType.FLOAT64, D).mul(3));

@@ -1,8 +1,12 @@
-package descent.cli.lab;
+package descent.cli.lab.experiments;
 
 import descent.autograd.Tensor;
 import descent.cli.Hyperparameters;
 import descent.cli.OptimizerNames;
+import descent.cli.lab.Csv;
+import descent.cli.lab.DeepNets;
+import descent.cli.lab.Experiment;
+import descent.cli.lab.Lab;
 import descent.cli.plot.LinePlot;
 import descent.optim.Optimizer;
 import descent.tensor.NdArray;
@@ -13,33 +17,23 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Adam and EMA momentum, with and without bias correction, over their first steps. */
-final class Unbiasing implements Experiment {
+final class Unbiasing {
+
+    static final Experiment EXPERIMENT = new Experiment("unbiasing", "Unbiasing momentum: the first steps",
+            "An exponential moving average u_t = βu_(t−1) + (1−β)g_t started at u_0 = 0 is too small at first: "
+            + "with a constant gradient g it equals (1 − βᵗ)g. Dividing by 1 − βᵗ removes the bias. For EMA "
+            + "momentum the uncorrected first steps are 10× too short (β = 0.9); Adam divides two biased averages, "
+            + "(1 − β₁ᵗ)/√(1 − β₂ᵗ), so without correction its first step is about 3.2× too long. Here the "
+            + "gradient is constant (f(θ) = θ), so every step can be compared with its formula exactly.",
+            Unbiasing::run);
 
     private static final double LR = 0.01;
     private static final double BETA = 0.9;
     private static final double BETA2 = 0.999;
 
-    @Override
-    public String name() {
-        return "unbiasing";
-    }
+    private Unbiasing() {}
 
-    @Override
-    public String title() {
-        return "Unbiasing momentum: the first steps";
-    }
-
-    @Override
-    public String lesson() {
-        return "An exponential moving average u_t = βu_(t−1) + (1−β)g_t started at u_0 = 0 is too small at first: "
-                + "with a constant gradient g it equals (1 − βᵗ)g. Dividing by 1 − βᵗ removes the bias. For EMA "
-                + "momentum the uncorrected first steps are 10× too short (β = 0.9); Adam divides two biased averages, "
-                + "(1 − β₁ᵗ)/√(1 − β₂ᵗ), so without correction its first step is about 3.2× too long. Here the "
-                + "gradient is constant (f(θ) = θ), so every step can be compared with its formula exactly.";
-    }
-
-    @Override
-    public void run(Lab lab) throws IOException {
+    private static void run(Lab lab) throws IOException {
         int steps = lab.size(100, 30);
         Map<String, Hyperparameters> variants = new java.util.LinkedHashMap<>();
         variants.put("EMA momentum, unbiased", Hyperparameters.of("lr", Double.toString(LR), "momentum", Double.toString(BETA),

@@ -1,7 +1,11 @@
-package descent.cli.lab;
+package descent.cli.lab.experiments;
 
 import descent.autograd.Autograd;
 import descent.autograd.Tensor;
+import descent.cli.lab.Csv;
+import descent.cli.lab.DeepNets;
+import descent.cli.lab.Experiment;
+import descent.cli.lab.Lab;
 import descent.cli.plot.LinePlot;
 import descent.optim.Objective;
 import descent.optim.Optimizer;
@@ -19,33 +23,24 @@ import java.util.Map;
 import java.util.function.Function;
 
 /** The notes' badly scaled input, x₁ in [1000, 2000] and x₂ in [0.1, 0.2], with and without normalization. */
-final class InputNormalization implements Experiment {
+final class InputNormalization {
+
+    static final Experiment EXPERIMENT = new Experiment("input-normalization", "Input normalization",
+            "For h = w₁x₁ + w₂x₂ + b with x₁ in [1000, 2000] and x₂ in [0.1, 0.2], w₁ influences the output ten "
+            + "thousand times more than w₂: the loss is a valley whose curvatures differ by a factor of about 10¹⁰. "
+            + "Gradient descent must take steps small enough for the steep direction, and then crawls along the "
+            + "flat one: it needs about κ/4·ln(1/ε) steps. Standardizing each input (subtract the mean, divide by "
+            + "the standard deviation) makes the curvatures alike and gradient descent converges in a few steps.",
+            InputNormalization::run);
 
     private static final int N = 500;
+
     /** Loss error (relative to the start) that counts as converged. */
     private static final double EPSILON = 1e-6;
 
-    @Override
-    public String name() {
-        return "input-normalization";
-    }
+    private InputNormalization() {}
 
-    @Override
-    public String title() {
-        return "Input normalization";
-    }
-
-    @Override
-    public String lesson() {
-        return "For h = w₁x₁ + w₂x₂ + b with x₁ in [1000, 2000] and x₂ in [0.1, 0.2], w₁ influences the output ten "
-                + "thousand times more than w₂: the loss is a valley whose curvatures differ by a factor of about 10¹⁰. "
-                + "Gradient descent must take steps small enough for the steep direction, and then crawls along the "
-                + "flat one: it needs about κ/4·ln(1/ε) steps. Standardizing each input (subtract the mean, divide by "
-                + "the standard deviation) makes the curvatures alike and gradient descent converges in a few steps.";
-    }
-
-    @Override
-    public void run(Lab lab) throws IOException {
+    private static void run(Lab lab) throws IOException {
         SplitMix64 rng = SplitMix64.derive(lab.seed(), "data");
         double[] x = new double[N * 2];
         double[] y = new double[N];

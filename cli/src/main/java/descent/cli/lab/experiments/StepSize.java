@@ -1,8 +1,13 @@
-package descent.cli.lab;
+package descent.cli.lab.experiments;
 
 import descent.autograd.Tensor;
 import descent.cli.Hyperparameters;
 import descent.cli.OptimizerNames;
+import descent.cli.lab.Csv;
+import descent.cli.lab.DeepNets;
+import descent.cli.lab.Experiment;
+import descent.cli.lab.Lab;
+import descent.cli.lab.NoisyQuadratic;
 import descent.cli.plot.LinePlot;
 import descent.optim.Optimizer;
 import descent.optim.Optimizers;
@@ -16,33 +21,22 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Gradient descent on a quadratic with small, good and too-large steps; SGD with constant and 1/√t steps. */
-final class StepSize implements Experiment {
+final class StepSize {
+
+    static final Experiment EXPERIMENT = new Experiment("step-size", "Step size: too small, good, too large",
+            "On a quadratic with curvatures λᵢ, gradient descent multiplies the error along each eigenvector by "
+            + "1 − ηλᵢ per step. A small η converges slowly; η = 2/(λ_min + λ_max) balances the two directions and "
+            + "is the fastest; as η approaches 2/λ_max the steep direction oscillates, and beyond it diverges. "
+            + "With noisy gradients a constant step stalls at a noise floor proportional to η, while a decaying "
+            + "step η/√t keeps improving.", StepSize::run);
 
     /** Curvatures of f(x, y) = ½(λ₁x² + λ₂y²). */
     private static final double L1 = 1;
     private static final double L2 = 10;
 
-    @Override
-    public String name() {
-        return "step-size";
-    }
+    private StepSize() {}
 
-    @Override
-    public String title() {
-        return "Step size: too small, good, too large";
-    }
-
-    @Override
-    public String lesson() {
-        return "On a quadratic with curvatures λᵢ, gradient descent multiplies the error along each eigenvector by "
-                + "1 − ηλᵢ per step. A small η converges slowly; η = 2/(λ_min + λ_max) balances the two directions and "
-                + "is the fastest; as η approaches 2/λ_max the steep direction oscillates, and beyond it diverges. "
-                + "With noisy gradients a constant step stalls at a noise floor proportional to η, while a decaying "
-                + "step η/√t keeps improving.";
-    }
-
-    @Override
-    public void run(Lab lab) throws IOException {
+    private static void run(Lab lab) throws IOException {
         int steps = lab.size(100, 40);
         double best = 2 / (L1 + L2);
         Map<String, Double> rates = new java.util.LinkedHashMap<>();

@@ -1,7 +1,11 @@
-package descent.cli.lab;
+package descent.cli.lab.experiments;
 
 import descent.autograd.Tensor;
 import descent.cli.Hyperparameters;
+import descent.cli.lab.Csv;
+import descent.cli.lab.DeepNets;
+import descent.cli.lab.Experiment;
+import descent.cli.lab.Lab;
 import descent.cli.plot.LinePlot;
 import descent.data.Batch;
 import descent.data.Dataset;
@@ -19,33 +23,23 @@ import java.util.List;
 import java.util.Locale;
 
 /** The notes' 50-layer ReLU network on MNIST with weight variance 1/n, 2/n and 3/n. */
-final class InitVariance implements Experiment {
+final class InitVariance {
+
+    static final Experiment EXPERIMENT = new Experiment("init-variance",
+            "Initialization variance in a 50-layer ReLU network",
+            "With weights of variance c/n, a ReLU layer multiplies the second moment of the signal by c/2 (it "
+            + "zeroes half of a symmetric input), so activation norms change by √(c/2) per layer: they shrink for "
+            + "1/n, stay level for 2/n (Kaiming) and grow for 3/n. The gradient with respect to the activations "
+            + "does the mirror image going backward. Weight gradients, products of the two, stay flat across depth "
+            + "but at levels (c/2)^((L−1)/2) apart: vanishing for 1/n, exploding for 3/n.", InitVariance::run);
 
     static final int DEPTH = 50;
     static final int WIDTH = 256;
     private static final int[] C = {1, 2, 3};
 
-    @Override
-    public String name() {
-        return "init-variance";
-    }
+    private InitVariance() {}
 
-    @Override
-    public String title() {
-        return "Initialization variance in a 50-layer ReLU network";
-    }
-
-    @Override
-    public String lesson() {
-        return "With weights of variance c/n, a ReLU layer multiplies the second moment of the signal by c/2 (it "
-                + "zeroes half of a symmetric input), so activation norms change by √(c/2) per layer: they shrink for "
-                + "1/n, stay level for 2/n (Kaiming) and grow for 3/n. The gradient with respect to the activations "
-                + "does the mirror image going backward. Weight gradients, products of the two, stay flat across depth "
-                + "but at levels (c/2)^((L−1)/2) apart: vanishing for 1/n, exploding for 3/n.";
-    }
-
-    @Override
-    public void run(Lab lab) throws IOException {
+    private static void run(Lab lab) throws IOException {
         Dataset train = lab.mnist().train();
         int depth = DEPTH;
         int batch = lab.size(512, 128);

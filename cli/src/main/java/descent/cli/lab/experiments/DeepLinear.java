@@ -1,6 +1,9 @@
-package descent.cli.lab;
+package descent.cli.lab.experiments;
 
 import descent.autograd.Tensor;
+import descent.cli.lab.Csv;
+import descent.cli.lab.Experiment;
+import descent.cli.lab.Lab;
 import descent.cli.plot.LinePlot;
 import descent.init.Init;
 import descent.tensor.DType;
@@ -12,30 +15,19 @@ import java.util.List;
 import java.util.Locale;
 
 /** The notes' deep linear network with identical diagonalizable weights: components grow or vanish as λᵏ. */
-final class DeepLinear implements Experiment {
+final class DeepLinear {
+
+    static final Experiment EXPERIMENT = new Experiment("deep-linear", "A deep linear network: λᵏ",
+            "Take k linear layers (identity activation, zero biases) with the same square weight matrix W = Q·diag(λ)·Qᵀ. "
+            + "Then Wᵏx = Σ λᵢᵏ (eᵢ·x) eᵢ: the component of the input along each eigenvector is multiplied by "
+            + "λᵢᵏ. Any λ > 1 explodes and any λ < 1 vanishes as depth grows — the simplest picture of exploding and "
+            + "vanishing signals and gradients.", DeepLinear::run);
 
     private static final double[] LAMBDA = {1.1, 1.0, 0.9, 0.6};
 
-    @Override
-    public String name() {
-        return "deep-linear";
-    }
+    private DeepLinear() {}
 
-    @Override
-    public String title() {
-        return "A deep linear network: λᵏ";
-    }
-
-    @Override
-    public String lesson() {
-        return "Take k linear layers (identity activation, zero biases) with the same square weight matrix W = Q·diag(λ)·Qᵀ. "
-                + "Then Wᵏx = Σ λᵢᵏ (eᵢ·x) eᵢ: the component of the input along each eigenvector is multiplied by "
-                + "λᵢᵏ. Any λ > 1 explodes and any λ < 1 vanishes as depth grows — the simplest picture of exploding and "
-                + "vanishing signals and gradients.";
-    }
-
-    @Override
-    public void run(Lab lab) throws IOException {
+    private static void run(Lab lab) throws IOException {
         int d = LAMBDA.length;
         int depth = lab.size(40, 20);
         SplitMix64 rng = SplitMix64.derive(lab.seed(), "weights");

@@ -1,8 +1,11 @@
-package descent.cli.lab;
+package descent.cli.lab.experiments;
 
 import descent.autograd.Tensor;
 import descent.cli.Hyperparameters;
 import descent.cli.OptimizerNames;
+import descent.cli.lab.Csv;
+import descent.cli.lab.Experiment;
+import descent.cli.lab.Lab;
 import descent.cli.plot.ContourPlot;
 import descent.problems.TestFunction;
 import descent.problems.Trajectory;
@@ -15,7 +18,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The optimizers' paths on the notes' 2-D test functions, and how many steps each needs. */
-final class Optimizers2d implements Experiment {
+final class Optimizers2d {
+
+    static final Experiment EXPERIMENT = new Experiment("optimizers-2d", "Optimizers on 2-D test functions",
+            "On an ill-conditioned ellipse gradient descent zig-zags across the narrow valley, since a step large "
+            + "enough to make progress along it overshoots across it; momentum averages the zig-zag away. "
+            + "Adaptive methods rescale each coordinate. Newton's method uses the curvature and lands on the "
+            + "minimum of a quadratic in one step — and on a saddle's stationary point just as readily. Conjugate "
+            + "gradients and quasi-Newton methods (BFGS, L-BFGS) build curvature from gradients and need a few "
+            + "steps where first-order methods need hundreds.", Optimizers2d::run);
 
     /** Distance to the minimum that counts as arrived. */
     static final double TOLERANCE = 1e-4;
@@ -25,6 +36,8 @@ final class Optimizers2d implements Experiment {
 
     private static final List<String> OPTIMIZERS = List.of("gd", "momentum", "momentum-ema", "nesterov", "adagrad",
             "rmsprop", "adadelta", "adam", "newton", "cg", "bfgs", "lbfgs");
+
+    private Optimizers2d() {}
 
     private static Problem problem(TestFunction fn, double[] start, String... settings) {
         Map<String, String> m = new LinkedHashMap<>();
@@ -50,28 +63,7 @@ final class Optimizers2d implements Experiment {
                         "rmsprop", "lr=0.01", "adadelta", "lr=1", "adam", "lr=0.05"));
     }
 
-    @Override
-    public String name() {
-        return "optimizers-2d";
-    }
-
-    @Override
-    public String title() {
-        return "Optimizers on 2-D test functions";
-    }
-
-    @Override
-    public String lesson() {
-        return "On an ill-conditioned ellipse gradient descent zig-zags across the narrow valley, since a step large "
-                + "enough to make progress along it overshoots across it; momentum averages the zig-zag away. "
-                + "Adaptive methods rescale each coordinate. Newton's method uses the curvature and lands on the "
-                + "minimum of a quadratic in one step — and on a saddle's stationary point just as readily. Conjugate "
-                + "gradients and quasi-Newton methods (BFGS, L-BFGS) build curvature from gradients and need a few "
-                + "steps where first-order methods need hundreds.";
-    }
-
-    @Override
-    public void run(Lab lab) throws IOException {
+    private static void run(Lab lab) throws IOException {
         int steps = lab.size(1000, 60);
         Csv csv = new Csv("function,optimizer,step,x,y,f");
         Map<String, Map<String, List<Trajectory.Point>>> all = new LinkedHashMap<>();
