@@ -74,50 +74,27 @@ public record Adam(Schedule lr, double beta1, double beta2, double eps, double w
         }
         chain.add(Transforms.scaleByLearningRate(lr));
         Rule.Chain rules = new Rule.Chain(chain);
-        return clipValue > 0 || amsgrad ? rules : new Fused(this, rules);
+        return clipValue > 0 || amsgrad ? rules : new FusedChain(rules, this::stepInPlace);
     }
 
     /**
-     * The chain in one pass ({@link Updates#adam}); its states are the chain's: Adam's moments at
-     * index 1 after L2 decay (0 with decoupled decay), the learning rate's count last.
+     * The chain's step in one pass ({@link Updates#adam}) over the chain's states: Adam's moments
+     * at index 1 after L2 decay (0 with decoupled decay), the learning rate's count last.
      */
-    private record Fused(Adam adam, Rule.Chain chain) implements FusedRule<Rule.ChainState> {
-        @Override
-        public Rule.ChainState init(NdArray param) {
-            return chain.init(param);
-        }
-
-        @Override
-        public Step<Rule.ChainState> apply(NdArray update, NdArray param, Rule.ChainState state) {
-            return chain.apply(update, param, state);
-        }
-
-        @Override
-        public Schedule learningRate() {
-            return adam.lr();
-        }
-
-        @Override
-        public Result<Rule.ChainState> stepInPlace(NdArray grad, NdArray param, Rule.ChainState state) {
-            List<Record> next = new ArrayList<>(state.states());
-            Transforms.Count count = (Transforms.Count) next.getLast();
-            int at = adam.decoupled() ? 0 : 1;
-            Transforms.AdamMoments moments = (Transforms.AdamMoments) next.get(at);
-            long t = moments.count() + 1;
-            double l2 = adam.decoupled() ? 0 : adam.weightDecay();
-            double decoupledDecay = adam.decoupled() ? adam.weightDecay() : 0;
-            AdamStep h = new AdamStep(adam.lr().at(count.count()), l2, decoupledDecay, adam.beta1(), adam.beta2(),
-                    adam.eps(), adam.biasCorrection() ? Transforms.adamFirstCorrection(adam.beta1(), t) : 1,
-                    adam.biasCorrection() ? Transforms.adamSecondCorrection(adam.beta2(), t) : 1);
-            NdArray newParam = Updates.adam(h, param, grad, moments.m(), moments.v(), moments.m(), moments.v());
-            next.set(at, new Transforms.AdamMoments(moments.m(), moments.v(), null, t));
-            next.set(next.size() - 1, new Transforms.Count(count.count() + 1));
-            return new Result<>(newParam, new Rule.ChainState(next));
-        }
-
-        @Override
-        public String toString() {
-            return chain.toString();
-        }
+    private FusedRule.Result<Rule.ChainState> stepInPlace(NdArray grad, NdArray param, Rule.ChainState state) {
+        List<Record> next = new ArrayList<>(state.states());
+        Transforms.Count count = (Transforms.Count) next.getLast();
+        int at = decoupled ? 0 : 1;
+        Transforms.AdamMoments moments = (Transforms.AdamMoments) next.get(at);
+        long t = moments.count() + 1;
+        double l2 = decoupled ? 0 : weightDecay;
+        double decoupledDecay = decoupled ? weightDecay : 0;
+        AdamStep h = new AdamStep(lr.at(count.count()), l2, decoupledDecay, beta1, beta2, eps,
+                biasCorrection ? Transforms.adamFirstCorrection(beta1, t) : 1,
+                biasCorrection ? Transforms.adamSecondCorrection(beta2, t) : 1);
+        NdArray newParam = Updates.adam(h, param, grad, moments.m(), moments.v(), moments.m(), moments.v());
+        next.set(at, new Transforms.AdamMoments(moments.m(), moments.v(), null, t));
+        next.set(next.size() - 1, new Transforms.Count(count.count() + 1));
+        return new FusedRule.Result<>(newParam, new Rule.ChainState(next));
     }
 }

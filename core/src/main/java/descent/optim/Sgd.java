@@ -86,50 +86,26 @@ public record Sgd(Schedule lr, double momentum, double dampening, boolean nester
         }
         chain.add(Transforms.scaleByLearningRate(lr));
         Rule.Chain rules = new Rule.Chain(chain);
-        return clipValue > 0 || emaForm ? rules : new Fused(this, rules);
+        return clipValue > 0 || emaForm ? rules : new FusedChain(rules, this::stepInPlace);
     }
 
     /**
-     * The chain decay → [trace] → −lr in one pass ({@link Updates#sgd}); its states are the chain's:
-     * [decay's, trace's (with momentum), the learning rate's count].
+     * The chain's step in one pass ({@link Updates#sgd}) over the chain's states: decay's, the
+     * trace's (with momentum), the learning rate's count.
      */
-    private record Fused(Sgd sgd, Rule.Chain chain) implements FusedRule<Rule.ChainState> {
-        @Override
-        public Rule.ChainState init(NdArray param) {
-            return chain.init(param);
+    private FusedRule.Result<Rule.ChainState> stepInPlace(NdArray grad, NdArray param, Rule.ChainState state) {
+        List<Record> next = new ArrayList<>(state.states());
+        Transforms.Count count = (Transforms.Count) next.getLast();
+        SgdStep h = new SgdStep(lr.at(count.count()), weightDecay, momentum, dampening, nesterov);
+        NdArray newParam;
+        if (momentum > 0) {
+            Transforms.Trace t = (Transforms.Trace) next.get(1);
+            newParam = Updates.sgd(h, param, grad, t.count() == 0 ? null : t.buffer(), t.buffer());
+            next.set(1, new Transforms.Trace(t.buffer(), t.count() + 1));
+        } else {
+            newParam = Updates.sgd(h, param, grad, null, null);
         }
-
-        @Override
-        public Step<Rule.ChainState> apply(NdArray update, NdArray param, Rule.ChainState state) {
-            return chain.apply(update, param, state);
-        }
-
-        @Override
-        public Schedule learningRate() {
-            return sgd.lr();
-        }
-
-        @Override
-        public Result<Rule.ChainState> stepInPlace(NdArray grad, NdArray param, Rule.ChainState state) {
-            List<Record> next = new ArrayList<>(state.states());
-            Transforms.Count count = (Transforms.Count) next.getLast();
-            SgdStep h = new SgdStep(sgd.lr().at(count.count()), sgd.weightDecay(), sgd.momentum(), sgd.dampening(),
-                    sgd.nesterov());
-            NdArray newParam;
-            if (sgd.momentum() > 0) {
-                Transforms.Trace t = (Transforms.Trace) next.get(1);
-                newParam = Updates.sgd(h, param, grad, t.count() == 0 ? null : t.buffer(), t.buffer());
-                next.set(1, new Transforms.Trace(t.buffer(), t.count() + 1));
-            } else {
-                newParam = Updates.sgd(h, param, grad, null, null);
-            }
-            next.set(next.size() - 1, new Transforms.Count(count.count() + 1));
-            return new Result<>(newParam, new Rule.ChainState(next));
-        }
-
-        @Override
-        public String toString() {
-            return chain.toString();
-        }
+        next.set(next.size() - 1, new Transforms.Count(count.count() + 1));
+        return new FusedRule.Result<>(newParam, new Rule.ChainState(next));
     }
 }
