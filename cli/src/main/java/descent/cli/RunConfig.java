@@ -75,7 +75,9 @@ record RunConfig(String dataset, int[] hidden, String activation, String init, b
         f.put("val_split", Double.toString(valSplit));
         f.put("curriculum", curriculum == null ? "null" : Json.quote(curriculum));
         f.put("clip_grad_norm", Double.toString(clipGradNorm));
-        f.put("accumulate", Integer.toString(accumulate));
+        if (accumulate != 1) { // settings newer than the format are written only when used: older runs read the same
+            f.put("accumulate", Integer.toString(accumulate));
+        }
         f.put("limit", Integer.toString(limit));
         f.put("seed", Long.toString(seed));
         f.put("threads", Integer.toString(threads));
@@ -101,7 +103,7 @@ record RunConfig(String dataset, int[] hidden, String activation, String init, b
                     (String) m.get("optimizer"), hyper, (int) num(m, "batch_size"), (int) num(m, "epochs"),
                     (String) m.get("augment"), (int) num(m, "early_stopping"), num(m, "min_delta"), num(m, "val_split"),
                     (String) m.get("curriculum"), num(m, "clip_grad_norm"),
-                    m.containsKey("accumulate") ? (int) num(m, "accumulate") : 1, // runs before --accumulate had none
+                    m.containsKey("accumulate") ? (int) num(m, "accumulate") : 1,
                     (int) num(m, "limit"),
                     ((Number) m.get("seed")).longValue(), (int) num(m, "threads"));
         } catch (ClassCastException | NullPointerException e) {
