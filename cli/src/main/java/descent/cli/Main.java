@@ -18,8 +18,16 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code (for tests). */
     static int run(String... args) {
+        return execute(new Main(), args);
+    }
+
+    /**
+     * Runs {@code root}'s command line (this tool's, or another module's such as {@code spark}) and
+     * returns its exit code: bad input exits 2 with its message, not a stack trace.
+     */
+    public static int execute(Object root, String... args) {
         System.setProperty("java.awt.headless", "true"); // plots are drawn off screen
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = new CommandLine(root);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // Bad input gets its message, not a stack trace; bugs keep theirs.
             if (e instanceof java.io.UncheckedIOException u) {

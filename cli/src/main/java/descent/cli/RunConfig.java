@@ -1,5 +1,6 @@
 package descent.cli;
 
+import descent.autograd.Tensor;
 import descent.data.Dataset;
 import descent.init.Init;
 import descent.io.Json;
@@ -7,11 +8,16 @@ import descent.nn.Activation;
 import descent.nn.Classifier;
 import descent.nn.Mlp;
 import descent.nn.Standardize;
+import descent.optim.FirstOrder;
+import descent.optim.GlobalRule;
+import descent.optim.GlobalRules;
+import descent.optim.Optimizer;
 import descent.tensor.DType;
 import descent.train.SplitMix64;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,25 +27,54 @@ import java.util.Map;
  * Every setting of a training run, as written to the run's {@code config.json}: enough to rebuild
  * the model for {@code evaluate} and the whole run for {@code --resume}.
  */
-record RunConfig(String dataset, int[] hidden, String activation, String init, boolean batchNorm, double dropout,
+public record RunConfig(String dataset, int[] hidden, String activation, String init, boolean batchNorm, double dropout,
                  String normalization, String optimizer, Map<String, String> hyperparameters, int batchSize,
                  int epochs, String augment, int earlyStopping, double minDelta, double valSplit, String curriculum,
                  double clipGradNorm, int accumulate, int limit, long seed, int threads) {
 
     /** Builds the model for a training set: normalization fitted on it, weights drawn from the seed. */
-    Classifier model(Dataset train) {
-        float[] mean = {0f};
-        float[] std = {1f};
-        if (!normalization.equals("none")) {
-            Dataset.Moments m = train.moments(normalization.equals("per-feature"));
-            mean = m.mean();
-            std = m.std();
+    public Classifier model(Dataset train) {
+        Dataset.Moments m = normalization(train);
+        return model(train.featureSize(), train.classes(), m.mean(), m.std());
+    }
+
+    /** The input normalization fitted on a training set (mean 0 and std 1 for none). */
+    public Dataset.Moments normalization(Dataset train) {
+        return normalization.equals("none") ? new Dataset.Moments(new float[] {0f}, new float[] {1f})
+                : train.moments(normalization.equals("per-feature"));
+    }
+
+    /**
+     * The configured first-order method over {@code params}, after gradient accumulation and
+     * global-norm clipping (of the accumulated mean) where set; a schedule named without its length
+     * ("cosine") runs over {@code totalSteps}.
+     */
+    public Optimizer optimizer(Map<String, Tensor> params, long totalSteps) {
+        Map<String, String> hv = new LinkedHashMap<>(hyperparameters);
+        hv.computeIfPresent("schedule", (k, s) -> withDefaultLength(s, totalSteps));
+        FirstOrder method = OptimizerNames.firstOrder(optimizer, new Hyperparameters(hv));
+        List<GlobalRule<?>> global = new ArrayList<>();
+        if (accumulate > 1) {
+            global.add(GlobalRules.accumulate(accumulate));
         }
-        return model(train.featureSize(), train.classes(), mean, std);
+        if (clipGradNorm > 0) {
+            global.add(GlobalRules.clipByGlobalNorm(clipGradNorm));
+        }
+        return method.over(params, global.toArray(GlobalRule<?>[]::new));
+    }
+
+    /** A schedule named without its length runs over the whole training: "cosine" becomes cosine:STEPS. */
+    static String withDefaultLength(String schedule, long totalSteps) {
+        String[] parts = schedule.split("\\+", 2);
+        String head = switch (parts[0]) {
+            case "cosine", "polynomial" -> parts[0] + ":" + totalSteps;
+            default -> parts[0];
+        };
+        return parts.length == 2 ? head + "+" + parts[1] : head;
     }
 
     /** The model with the given normalization statistics (fitted, or read from a saved model). */
-    Classifier model(int inputs, int classes, float[] mean, float[] std) {
+    public Classifier model(int inputs, int classes, float[] mean, float[] std) {
         int[] sizes = new int[hidden.length + 2];
         sizes[0] = inputs;
         System.arraycopy(hidden, 0, sizes, 1, hidden.length);
@@ -53,7 +88,7 @@ record RunConfig(String dataset, int[] hidden, String activation, String init, b
         return new Classifier(new Standardize(mean, std, DType.FLOAT32), body);
     }
 
-    String toJson() {
+    public String toJson() {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("dataset", Json.quote(dataset));
         f.put("hidden", Arrays.toString(hidden));
@@ -86,13 +121,18 @@ record RunConfig(String dataset, int[] hidden, String activation, String init, b
         return sb.append("\n}\n").toString();
     }
 
-    static RunConfig read(Path file) throws IOException {
+    public static RunConfig read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + " does not exist: not a run folder written by ./descent train");
         }
-        Object parsed = Json.read(Files.readString(file), file.toString());
+        return parse(Files.readString(file), file.toString());
+    }
+
+    /** The settings in {@link #toJson()}'s form; {@code source} names where they came from in errors. */
+    public static RunConfig parse(String json, String source) throws IOException {
+        Object parsed = Json.read(json, source);
         if (!(parsed instanceof Map<?, ?> m)) {
-            throw new IOException(file + ": expected a JSON object");
+            throw new IOException(source + ": expected a JSON object");
         }
         try {
             Map<String, String> hyper = new LinkedHashMap<>();
@@ -107,7 +147,7 @@ record RunConfig(String dataset, int[] hidden, String activation, String init, b
                     (int) num(m, "limit"),
                     ((Number) m.get("seed")).longValue(), (int) num(m, "threads"));
         } catch (ClassCastException | NullPointerException e) {
-            throw new IOException(file + ": a setting is missing or has the wrong type (" + e.getMessage() + ")");
+            throw new IOException(source + ": a setting is missing or has the wrong type (" + e.getMessage() + ")");
         }
     }
 

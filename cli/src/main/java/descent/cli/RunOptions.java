@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
  * of {@link DataOptions}, the seed and the output folder. The defaults differ by command, so the
  * values are null when not given and each command applies its own.
  */
-final class RunOptions extends DataOptions {
+public final class RunOptions extends DataOptions {
 
     @Option(names = "--seed", description = "Seed of every random choice, such as the initial weights and the data "
             + "order (default: 1 for train, 0 for experiment).")
@@ -18,11 +18,11 @@ final class RunOptions extends DataOptions {
             + "for experiment).")
     Path out;
 
-    long seedOr(long byDefault) {
+    public long seedOr(long byDefault) {
         return seed != null ? seed : byDefault;
     }
 
-    Path outOr(Path byDefault) {
+    public Path outOr(Path byDefault) {
         return out != null ? out : byDefault;
     }
 }

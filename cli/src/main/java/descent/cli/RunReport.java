@@ -15,10 +15,10 @@ import java.util.Locale;
  * {@code report.html}, a self-contained page (plots beside it, no scripts, nothing fetched) that a
  * browser opens offline.
  */
-record RunReport(RunConfig config, List<EpochMetrics> history, Evaluation test, String stopReason, int bestEpoch,
+public record RunReport(RunConfig config, List<EpochMetrics> history, Evaluation test, String stopReason, int bestEpoch,
                  long parameters, String modelText) {
 
-    void write(Path dir) throws IOException {
+    public void write(Path dir) throws IOException {
         AtomicFiles.writeString(dir.resolve("metrics.json"), metricsJson());
         double[] epoch = column(m -> m.epoch());
         new LinePlot("Loss", "epoch", "cross-entropy (log scale)").logY()

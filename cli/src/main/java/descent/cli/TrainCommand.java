@@ -14,9 +14,6 @@ import descent.io.SafeTensors;
 import descent.kernels.Parallel;
 import descent.nn.Classifier;
 import descent.nn.Mode;
-import descent.optim.FirstOrder;
-import descent.optim.GlobalRule;
-import descent.optim.GlobalRules;
 import descent.optim.Optimizer;
 import descent.train.Callback;
 import descent.train.EarlyStopping;
@@ -31,7 +28,6 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,75 +53,8 @@ final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--dataset", description = "mnist or fashion-mnist (default: ${DEFAULT-VALUE}).")
-    String dataset = "mnist";
-
-    @Option(names = "--hidden", split = ",", description = "Hidden layer sizes (default: 256,128).")
-    int[] hidden = {256, 128};
-
-    @Option(names = "--activation", description = "relu, leaky-relu[:SLOPE], sigmoid, tanh, gelu, gelu-tanh, softplus, "
-            + "identity (default: ${DEFAULT-VALUE}).")
-    String activation = "relu";
-
-    @Option(names = "--init", description = "Weight initializer: kaiming-normal, xavier-uniform, lecun-normal, "
-            + "normal:STD, constant:V, sparse:K, orthogonal, ... (default: Kaiming normal with the activation's gain).")
-    String init = "default";
-
-    @Option(names = "--optimizer", description = "sgd, momentum, nesterov, adam, amsgrad, adamw, adagrad, rmsprop, "
-            + "adadelta (default: ${DEFAULT-VALUE}). Hyper-parameters by PyTorch's names: --lr, --momentum, --beta1, ...")
-    String optimizer = "adam";
-
     @CommandLine.Mixin
-    HyperparameterOptions hyper;
-
-    // --schedule (in the mixin) defaults to cosine over the whole run here: "cosine" or "polynomial"
-    // without a length last for every step of training.
-
-    @Option(names = "--batch-size", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
-    int batchSize = 128;
-
-    @Option(names = "--epochs", description = "Epochs (default: ${DEFAULT-VALUE}).")
-    int epochs = 12;
-
-    @Option(names = "--dropout", description = "Dropout probability after each hidden layer (default: 0).")
-    double dropout = 0;
-
-    @Option(names = "--batchnorm", description = "Batch norm after each hidden Linear layer.")
-    boolean batchNorm;
-
-    @Option(names = "--normalize", description = "Input normalization fitted on the training set: global, per-feature "
-            + "or none (default: ${DEFAULT-VALUE}).")
-    String normalization = "global";
-
-    @Option(names = "--augment", arity = "0..1", fallbackValue = Augmentation.DEFAULT_SPEC,
-            description = "Augment training images: shift=PX,rotation=DEG,shear=DEG,scale=S,flip,crop=PAD,"
-                    + "elastic=ALPHA:SIGMA; alone: " + Augmentation.DEFAULT_SPEC + ".")
-    String augment;
-
-    @Option(names = "--early-stopping", paramLabel = "PATIENCE",
-            description = "Stop after PATIENCE epochs without improvement of the validation loss and restore the best weights.")
-    int earlyStopping;
-
-    @Option(names = "--min-delta", description = "Early stopping: the least improvement that counts (default: 0).")
-    double minDelta;
-
-    @Option(names = "--val-split", description = "Fraction of the training set held out for validation (default: 0, "
-            + "or 0.1 with --early-stopping).")
-    Double valSplit;
-
-    @Option(names = "--curriculum", paramLabel = "PACING", description = "Easy examples first (difficulty: distance to "
-            + "the class mean), the pool widening by linear:START:EPOCHS, root:START:EPOCHS or step:START:EVERY.")
-    String curriculum;
-
-    @Option(names = "--clip-grad-norm", description = "Rescale gradients to at most this global norm (default: off).")
-    double clipGradNorm;
-
-    @Option(names = "--accumulate", paramLabel = "K", description = "Accumulate the gradients of K minibatches and take "
-            + "one step with their mean: the update of one batch K times larger (default: ${DEFAULT-VALUE}).")
-    int accumulate = 1;
-
-    @Option(names = "--limit", description = "Train on only the first N training examples (default: all).")
-    int limit;
+    TrainOptions options;
 
     @CommandLine.Mixin
     RunOptions common;
@@ -146,31 +75,13 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IOException(dir.resolve(CHECKPOINT) + " does not exist: the run ended before its first epoch");
             }
         } else {
-            config = fromOptions();
+            config = options.config(common);
             dir = common.out != null ? common.out : Path.of("runs", config.dataset() + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             Files.createDirectories(dir);
             AtomicFiles.writeString(dir.resolve("config.json"), config.toJson());
         }
         return new TrainRun(config, dir, common.dataDir, resume != null).run();
-    }
-
-    private RunConfig fromOptions() {
-        Map<String, String> h = new LinkedHashMap<>(hyper.values());
-        h.putIfAbsent("schedule", "cosine"); // over the whole run; --schedule constant turns it off
-        double vs = valSplit != null ? valSplit : earlyStopping > 0 ? 0.1 : 0;
-        if (earlyStopping > 0 && vs == 0) {
-            throw new IllegalArgumentException("--early-stopping monitors the validation loss: give --val-split > 0");
-        }
-        if (accumulate < 1) {
-            throw new IllegalArgumentException("--accumulate must be at least 1, got " + accumulate);
-        }
-        if (!List.of("global", "per-feature", "none").contains(normalization)) {
-            throw new IllegalArgumentException("--normalize must be global, per-feature or none, got " + normalization);
-        }
-        return new RunConfig(DatasetStore.source(dataset).name(), hidden, activation, init, batchNorm, dropout,
-                normalization, optimizer.toLowerCase(Locale.ROOT), h, batchSize, epochs, augment, earlyStopping, minDelta,
-                vs, curriculum, clipGradNorm, accumulate, limit, common.seedOr(1), common.threadsOr(Parallel.threads()));
     }
 
     private void rejectOptionsBesideResume() {
@@ -221,7 +132,12 @@ final class TrainCommand implements Callable<Integer> {
                 batches += loader.batches(curriculum == null ? train.size() : curriculum.poolSize(e));
             }
             long totalSteps = batches / c.accumulate(); // optimizer steps: one per K minibatches
-            Optimizer optimizer = optimizer(c, model, totalSteps);
+            if (!OptimizerNames.FIRST_ORDER.contains(c.optimizer())) {
+                throw new IllegalArgumentException("train takes the minibatch optimizers ("
+                        + String.join(", ", OptimizerNames.FIRST_ORDER) + "); " + c.optimizer()
+                        + " needs full-batch closures: try ./descent trajectory");
+            }
+            Optimizer optimizer = c.optimizer(model.trainableParameters(), totalSteps);
             List<Callback> callbacks = new ArrayList<>();
             callbacks.add(new ProgressBar(System.out, c.epochs()));
             callbacks.add(new HistoryFile(dir.resolve("history.csv")));
@@ -260,29 +176,6 @@ final class TrainCommand implements Callable<Integer> {
             return 0;
         }
 
-        /**
-         * The configured first-order method, after gradient accumulation and global-norm clipping
-         * (of the accumulated mean) where set.
-         */
-        private static Optimizer optimizer(RunConfig c, Classifier model, long totalSteps) {
-            if (!OptimizerNames.FIRST_ORDER.contains(c.optimizer())) {
-                throw new IllegalArgumentException("train takes the minibatch optimizers ("
-                        + String.join(", ", OptimizerNames.FIRST_ORDER) + "); " + c.optimizer()
-                        + " needs full-batch closures: try ./descent trajectory");
-            }
-            Map<String, String> hv = new LinkedHashMap<>(c.hyperparameters());
-            hv.computeIfPresent("schedule", (k, s) -> withDefaultLength(s, totalSteps));
-            FirstOrder method = OptimizerNames.firstOrder(c.optimizer(), new Hyperparameters(hv));
-            List<GlobalRule<?>> global = new ArrayList<>();
-            if (c.accumulate() > 1) {
-                global.add(GlobalRules.accumulate(c.accumulate()));
-            }
-            if (c.clipGradNorm() > 0) {
-                global.add(GlobalRules.clipByGlobalNorm(c.clipGradNorm()));
-            }
-            return method.over(model.trainableParameters(), global.toArray(GlobalRule<?>[]::new));
-        }
-
         /** Prints what {@link ArchitectureLint} finds in the configured model; weight decay covers every parameter. */
         private static void lint(Classifier model, Dataset train, Map<String, String> hyper) {
             double decay = Double.parseDouble(hyper.getOrDefault("weight_decay", "0"));
@@ -292,16 +185,6 @@ final class TrainCommand implements Callable<Integer> {
                     true, Mode.EVAL))) {
                 System.out.println("  lint: " + w);
             }
-        }
-
-        /** A schedule named without its length runs over the whole training: "cosine" becomes cosine:STEPS. */
-        private static String withDefaultLength(String schedule, long totalSteps) {
-            String[] parts = schedule.split("\\+", 2);
-            String head = switch (parts[0]) {
-                case "cosine", "polynomial" -> parts[0] + ":" + totalSteps;
-                default -> parts[0];
-            };
-            return parts.length == 2 ? head + "+" + parts[1] : head;
         }
 
         private static String describe(RunConfig c, Dataset train) {

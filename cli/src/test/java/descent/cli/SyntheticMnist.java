@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /** Learnable MNIST-layout IDX files for tests: each class is a bright 7×7 block at its own place, plus noise. */
-final class SyntheticMnist {
+public final class SyntheticMnist {
 
     private SyntheticMnist() {}
 
     /** Writes {@code prefix-images-idx3-ubyte} and {@code prefix-labels-idx1-ubyte} with n examples. */
-    static void write(Path dir, String prefix, int n, long seed) throws IOException {
+    public static void write(Path dir, String prefix, int n, long seed) throws IOException {
         SplittableRandom rng = new SplittableRandom(seed);
         ByteBuffer images = ByteBuffer.allocate(16 + n * 784).put(new byte[] {0, 0, 8, 3}).putInt(n).putInt(28).putInt(28);
         ByteBuffer labels = ByteBuffer.allocate(8 + n).put(new byte[] {0, 0, 8, 1}).putInt(n);

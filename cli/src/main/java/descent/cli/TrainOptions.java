@@ -1,0 +1,110 @@
+package descent.cli;
+
+import descent.data.Augmentation;
+import descent.kernels.Parallel;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * What a training run trains and how: the model, the optimizer with its hyper-parameters, the data
+ * and its augmentation, the epochs. The options of {@code train}, and of {@code spark train}, which
+ * runs the same configuration on a cluster.
+ */
+public final class TrainOptions {
+
+    @Option(names = "--dataset", description = "mnist or fashion-mnist (default: ${DEFAULT-VALUE}).")
+    String dataset = "mnist";
+
+    @Option(names = "--hidden", split = ",", description = "Hidden layer sizes (default: 256,128).")
+    int[] hidden = {256, 128};
+
+    @Option(names = "--activation", description = "relu, leaky-relu[:SLOPE], sigmoid, tanh, gelu, gelu-tanh, softplus, "
+            + "identity (default: ${DEFAULT-VALUE}).")
+    String activation = "relu";
+
+    @Option(names = "--init", description = "Weight initializer: kaiming-normal, xavier-uniform, lecun-normal, "
+            + "normal:STD, constant:V, sparse:K, orthogonal, ... (default: Kaiming normal with the activation's gain).")
+    String init = "default";
+
+    @Option(names = "--optimizer", description = "sgd, momentum, nesterov, adam, amsgrad, adamw, adagrad, rmsprop, "
+            + "adadelta (default: ${DEFAULT-VALUE}). Hyper-parameters by PyTorch's names: --lr, --momentum, --beta1, ...")
+    String optimizer = "adam";
+
+    @CommandLine.Mixin
+    HyperparameterOptions hyper;
+
+    // --schedule (in the mixin) defaults to cosine over the whole run here: "cosine" or "polynomial"
+    // without a length last for every step of training.
+
+    @Option(names = "--batch-size", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    int batchSize = 128;
+
+    @Option(names = "--epochs", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs = 12;
+
+    @Option(names = "--dropout", description = "Dropout probability after each hidden layer (default: 0).")
+    double dropout = 0;
+
+    @Option(names = "--batchnorm", description = "Batch norm after each hidden Linear layer.")
+    boolean batchNorm;
+
+    @Option(names = "--normalize", description = "Input normalization fitted on the training set: global, per-feature "
+            + "or none (default: ${DEFAULT-VALUE}).")
+    String normalization = "global";
+
+    @Option(names = "--augment", arity = "0..1", fallbackValue = Augmentation.DEFAULT_SPEC,
+            description = "Augment training images: shift=PX,rotation=DEG,shear=DEG,scale=S,flip,crop=PAD,"
+                    + "elastic=ALPHA:SIGMA; alone: " + Augmentation.DEFAULT_SPEC + ".")
+    String augment;
+
+    @Option(names = "--early-stopping", paramLabel = "PATIENCE",
+            description = "Stop after PATIENCE epochs without improvement of the validation loss and restore the best weights.")
+    int earlyStopping;
+
+    @Option(names = "--min-delta", description = "Early stopping: the least improvement that counts (default: 0).")
+    double minDelta;
+
+    @Option(names = "--val-split", description = "Fraction of the training set held out for validation (default: 0, "
+            + "or 0.1 with --early-stopping).")
+    Double valSplit;
+
+    @Option(names = "--curriculum", paramLabel = "PACING", description = "Easy examples first (difficulty: distance to "
+            + "the class mean), the pool widening by linear:START:EPOCHS, root:START:EPOCHS or step:START:EVERY.")
+    String curriculum;
+
+    @Option(names = "--clip-grad-norm", description = "Rescale gradients to at most this global norm (default: off).")
+    double clipGradNorm;
+
+    @Option(names = "--accumulate", paramLabel = "K", description = "Accumulate the gradients of K minibatches and take "
+            + "one step with their mean: the update of one batch K times larger (default: ${DEFAULT-VALUE}).")
+    int accumulate = 1;
+
+    @Option(names = "--limit", description = "Train on only the first N training examples (default: all).")
+    int limit;
+
+    /** The run's settings, with the seed and thread count of {@code common}; bad combinations are refused. */
+    public RunConfig config(RunOptions common) {
+        Map<String, String> h = new LinkedHashMap<>(hyper.values());
+        if (OptimizerNames.FIRST_ORDER.contains(optimizer.toLowerCase(Locale.ROOT))) {
+            h.putIfAbsent("schedule", "cosine"); // over the whole run; --schedule constant turns it off
+        }
+        double vs = valSplit != null ? valSplit : earlyStopping > 0 ? 0.1 : 0;
+        if (earlyStopping > 0 && vs == 0) {
+            throw new IllegalArgumentException("--early-stopping monitors the validation loss: give --val-split > 0");
+        }
+        if (accumulate < 1) {
+            throw new IllegalArgumentException("--accumulate must be at least 1, got " + accumulate);
+        }
+        if (!List.of("global", "per-feature", "none").contains(normalization)) {
+            throw new IllegalArgumentException("--normalize must be global, per-feature or none, got " + normalization);
+        }
+        return new RunConfig(DatasetStore.source(dataset).name(), hidden, activation, init, batchNorm, dropout,
+                normalization, optimizer.toLowerCase(Locale.ROOT), h, batchSize, epochs, augment, earlyStopping, minDelta,
+                vs, curriculum, clipGradNorm, accumulate, limit, common.seedOr(1), common.threadsOr(Parallel.threads()));
+    }
+
+}

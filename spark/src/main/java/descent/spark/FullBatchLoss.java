@@ -1,0 +1,114 @@
+package descent.spark;
+
+import descent.autograd.Tensor;
+import descent.data.Batch;
+import descent.data.Dataset;
+import descent.nn.Losses;
+import descent.nn.Mode;
+import descent.nn.Module;
+import descent.optim.Closure;
+import descent.tensor.DType;
+import descent.tensor.NdArray;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * The mean cross-entropy of a model over a whole training set spread over a cluster, with its
+ * gradient, for the full-batch methods ({@code descent.optim.fullbatch}): each evaluation is one
+ * {@code treeAggregate} of the partitions' loss and gradient sums at the driver's current
+ * parameters, as Spark MLlib's L-BFGS evaluates its cost; the method and its line search run on the
+ * driver. The loss is evaluated in evaluation mode (no dropout, batch norm on running statistics),
+ * so it is a deterministic function of the parameters.
+ */
+public final class FullBatchLoss {
+
+    /** Examples per forward pass on an executor, bounding the graph's memory. */
+    static final int CHUNK = 2000;
+
+    private final JavaSparkContext sc;
+    private final JavaRDD<Shard> shards;
+    private final ModelFactory factory;
+    private final int partitions;
+    private long evaluations;
+
+    public FullBatchLoss(JavaSparkContext sc, ModelFactory model, Dataset train, int partitions) {
+        this.sc = sc;
+        this.factory = model;
+        this.partitions = partitions;
+        this.shards = Shard.distribute(sc, Shard.split(train, partitions));
+    }
+
+    /** How many times the loss has been evaluated on the cluster. */
+    public long evaluations() {
+        return evaluations;
+    }
+
+    /**
+     * A closure over {@code driverModel}'s parameters: it evaluates the loss on the cluster at their
+     * current values and leaves the gradient in each parameter's {@code grad()}.
+     */
+    public Closure closure(Module driverModel) {
+        return () -> evaluate(driverModel);
+    }
+
+    private double evaluate(Module driverModel) {
+        Broadcast<Packed> state = sc.broadcast(Packed.of(driverModel.stateDict()));
+        ModelFactory f = factory;
+        TreeSum sum;
+        try {
+            sum = shards.mapPartitions((Iterator<Shard> it) -> {
+                Shard s = it.next();
+                return List.of(new TreeSum().add(s.index(), lossAndGradient(f, s, state.value().toMap()))).iterator();
+            }).treeAggregate(new TreeSum(), TreeSum::merge, TreeSum::merge);
+        } finally {
+            state.destroy();
+        }
+        if (sum.count() != partitions) {
+            throw new IllegalStateException("the loss heard from " + sum.count() + " of " + partitions + " partitions");
+        }
+        evaluations++;
+        Map<String, NdArray> total = sum.total().toMap();
+        double examples = total.get(LocalSteps.EXAMPLES).item();
+        Map<String, Tensor> params = driverModel.namedParameters();
+        params.values().forEach(Tensor::zeroGrad);
+        // Backward through Σ p·ĝ leaves exactly ĝ (the mean gradient) in each parameter's grad.
+        Tensor surrogate = null;
+        for (Map.Entry<String, Tensor> e : params.entrySet()) {
+            NdArray g = total.get(e.getKey()).mul(1 / examples);
+            Tensor term = e.getValue().mul(Tensor.of(g)).sum();
+            surrogate = surrogate == null ? term : surrogate.add(term);
+        }
+        if (surrogate != null) {
+            surrogate.backward();
+        }
+        return total.get(LocalSteps.LOSS).item() / examples;
+    }
+
+    /** A partition's loss sum and the gradient of that sum, in the parameters' own names. */
+    static Packed lossAndGradient(ModelFactory factory, Shard shard, Map<String, NdArray> state) {
+        Module m = factory.create();
+        m.loadStateDict(state, true);
+        Map<String, Tensor> params = m.namedParameters();
+        DType dtype = params.values().iterator().next().dtype();
+        Dataset data = shard.dataset();
+        double loss = 0;
+        for (int from = 0; from < data.size(); from += CHUNK) {
+            int to = Math.min(data.size(), from + CHUNK);
+            Batch b = data.batch(from, to);
+            NdArray x = dtype == DType.FLOAT32 ? b.inputs() : b.inputs().astype(dtype);
+            Tensor chunk = Losses.crossEntropy(m.forward(Tensor.of(x), Mode.EVAL), b.labels()).mul(to - from);
+            chunk.backward();
+            loss += chunk.item();
+        }
+        Map<String, NdArray> out = new LinkedHashMap<>();
+        params.forEach((name, p) -> out.put(name, p.grad() != null ? p.grad().value() : NdArray.zeros(p.dtype(), p.shape())));
+        out.put(LocalSteps.LOSS, NdArray.scalar(DType.FLOAT64, loss));
+        out.put(LocalSteps.EXAMPLES, NdArray.scalar(DType.FLOAT64, data.size()));
+        return Packed.of(out);
+    }
+}

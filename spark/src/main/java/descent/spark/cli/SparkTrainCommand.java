@@ -1,0 +1,238 @@
+package descent.spark.cli;
+
+import descent.cli.DatasetStore;
+import descent.cli.OptimizerNames;
+import descent.cli.RunConfig;
+import descent.cli.RunOptions;
+import descent.cli.RunReport;
+import descent.cli.TrainOptions;
+import descent.data.Dataset;
+import descent.data.Mnist;
+import descent.io.AtomicFiles;
+import descent.io.Json;
+import descent.io.SafeTensors;
+import descent.kernels.Parallel;
+import descent.nn.Classifier;
+import descent.nn.Module;
+import descent.spark.Clusters;
+import descent.spark.DataParallel;
+import descent.spark.FullBatchRun;
+import descent.train.EpochMetrics;
+import descent.train.Evaluation;
+import descent.train.LossFunction;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./descent train} on a Spark cluster: the same model, optimizer and run folder, trained
+ * data-parallel (the minibatch optimizers: every partition takes --sync-every local steps per round,
+ * then parameters and optimizer state are averaged) or full-batch (lbfgs, cg, bfgs: each loss and
+ * gradient is one aggregate over all partitions; one iteration per epoch).
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train an MLP on MNIST or Fashion-MNIST on Spark and write a run folder: train's files "
+                + "(config.json, history.csv, metrics.json, model.safetensors, checkpoint.safetensors, report.html) "
+                + "and spark.json (the cluster and the application id).",
+            "--master local[2] (the default) runs Spark in this process; spark://HOST:PORT uses a standalone cluster."})
+final class SparkTrainCommand implements Callable<Integer> {
+
+    static final String CHECKPOINT = "checkpoint.safetensors";
+    static final List<String> FULL_BATCH = List.of("lbfgs", "cg", "bfgs");
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--master", description = "Spark master URL: local[N] or spark://HOST:PORT (default: ${DEFAULT-VALUE}).")
+    String master = "local[2]";
+
+    @Option(names = "--partitions", description = "Partitions of the training set: the workers of synchronous SGD "
+            + "(default: N of local[N], else 2).")
+    Integer partitions;
+
+    @Option(names = "--sync-every", paramLabel = "K", description = "Local steps per round before parameters and "
+            + "optimizer state are averaged; 1 is synchronous SGD on a batch partitions times larger (default: ${DEFAULT-VALUE}).")
+    int syncEvery = 1;
+
+    @Option(names = "--round-timeout", paramLabel = "SECONDS", description = "Stop with an error when a round takes "
+            + "longer, e.g. when the cluster has lost every worker (default: ${DEFAULT-VALUE}).")
+    long roundTimeout = 600;
+
+    @CommandLine.Mixin
+    TrainOptions options;
+
+    @CommandLine.Mixin
+    RunOptions common;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last round's "
+            + "checkpoint, with its settings (only --master, --data-dir and --round-timeout may be given); bit-exact.")
+    Path resume;
+
+    @Override
+    public Integer call() throws IOException {
+        RunConfig config;
+        Path dir;
+        SparkSettings spark;
+        if (resume != null) {
+            rejectOptionsBesideResume();
+            dir = resume;
+            config = RunConfig.read(dir.resolve("config.json"));
+            spark = SparkSettings.read(dir.resolve(SparkSettings.FILE));
+            if (!Files.isRegularFile(dir.resolve(CHECKPOINT))) {
+                throw new IOException(dir.resolve(CHECKPOINT) + " does not exist: the run ended before its first round");
+            }
+        } else {
+            config = options.config(common);
+            refuseWhatSparkDoesNotHonour(config);
+            spark = new SparkSettings(partitions != null ? partitions : defaultPartitions(master), syncEvery);
+            dir = common.outOr(Path.of("runs", config.dataset() + "-spark-"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+            Files.createDirectories(dir);
+            AtomicFiles.writeString(dir.resolve("config.json"), config.toJson());
+            spark.write(dir.resolve(SparkSettings.FILE));
+        }
+        return run(config, spark, dir);
+    }
+
+    private int run(RunConfig c, SparkSettings s, Path dir) throws IOException {
+        Path data = DatasetStore.locate(DatasetStore.source(c.dataset()), common.dataDir(), System.err);
+        Mnist.Splits splits = Mnist.load(data, c.dataset());
+        Dataset train = c.limit() > 0 ? splits.train().head(c.limit()) : splits.train();
+        // In local mode the tasks share this JVM: one kernel thread each, Spark's cores do the rest.
+        Parallel.setThreads(master.startsWith("local") ? 1 : c.threads());
+        Dataset.Moments m = c.normalization(train);
+        ConfiguredModel model = new ConfiguredModel(c.toJson(), train.featureSize(), train.classes(), m.mean(), m.std());
+        JavaSparkContext sc = Clusters.context(master, "descent " + dir.getFileName());
+        sc.setLogLevel("WARN");
+        try {
+            System.out.printf(Locale.ROOT, "%s: %d training, %d test examples on Spark %s (%s, application %s): %d "
+                            + "partitions, %s%n", c.dataset(), train.size(), splits.test().size(), sc.version(), master,
+                    sc.sc().applicationId(), s.partitions(), FULL_BATCH.contains(c.optimizer()) ? c.optimizer()
+                            + ", one full-batch iteration per epoch" : "batch " + c.batchSize() + " per partition, "
+                            + s.syncEvery() + " local step(s) per round");
+            List<EpochMetrics> history;
+            Module trained;
+            long rounds;
+            long start = System.nanoTime();
+            if (FULL_BATCH.contains(c.optimizer())) {
+                FullBatchRun run = new FullBatchRun(sc, model, c.optimizer(), c.hyperparameters(), train, splits.test(),
+                        s.partitions(), c.epochs());
+                if (resume != null) {
+                    run.resume(dir.resolve(CHECKPOINT));
+                }
+                history = run.fit(dir.resolve(CHECKPOINT), e -> epoch(dir, run.history(), e, c.epochs()));
+                trained = run.model();
+                rounds = run.evaluations();
+            } else {
+                var setup = new DataParallel.Setup(model, null, s.partitions(), c.batchSize(), s.syncEvery(), c.epochs(),
+                        c.seed(), c.augment(), roundTimeout);
+                long total = DataParallel.totalSteps(train, setup);
+                setup = new DataParallel.Setup(model, new ConfiguredOptimizer(c.toJson(), total), s.partitions(),
+                        c.batchSize(), s.syncEvery(), c.epochs(), c.seed(), c.augment(), roundTimeout);
+                DataParallel run = new DataParallel(sc, setup, train, splits.test());
+                if (resume != null) {
+                    run.resume(dir.resolve(CHECKPOINT));
+                    System.out.printf("resuming %s after round %d%n", dir, run.round());
+                }
+                history = run.fit(dir.resolve(CHECKPOINT), e -> epoch(dir, run.history(), e, c.epochs()));
+                trained = run.model();
+                rounds = run.round();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Evaluation test = Evaluation.of(trained, splits.test(), LossFunction.crossEntropy(), 1000);
+            SafeTensors.save(dir.resolve("model.safetensors"), trained.stateDict(), Map.of("format", "pt",
+                    "descent_config", c.toJson()));
+            new RunReport(c, history, test, null, 0, trained.parameterCount(), trained.toString()).write(dir);
+            writeCluster(dir.resolve("spark.json"), sc, s, rounds, seconds, history);
+            System.out.printf(Locale.ROOT, "test accuracy %.2f%%, test loss %.4f; %d %s in %.1f s; run folder %s "
+                            + "(open report.html)%n", 100 * test.accuracy(), test.loss(), rounds,
+                    FULL_BATCH.contains(c.optimizer()) ? "loss evaluations" : "rounds", seconds, dir);
+            return 0;
+        } finally {
+            sc.stop();
+        }
+    }
+
+    private static void epoch(Path dir, List<EpochMetrics> history, EpochMetrics e, int epochs) {
+        System.out.printf(Locale.ROOT, "epoch %2d/%d  loss %.4f  acc %6.2f%%  │ test loss %.4f  acc %6.2f%%  │ %.1fk "
+                        + "samples/s, %.1f s%n", e.epoch(), epochs, e.trainLoss(), 100 * e.trainAccuracy(), e.testLoss(),
+                100 * e.testAccuracy(), e.samplesPerSecond() / 1000, e.seconds());
+        try {
+            AtomicFiles.writeString(dir.resolve("history.csv"), EpochMetrics.csv(history));
+        } catch (IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+
+    /** The cluster's shape and Spark's application id, beside the run's other files. */
+    private static void writeCluster(Path file, JavaSparkContext sc, SparkSettings s, long rounds, double seconds,
+                                     List<EpochMetrics> history) throws IOException {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("master", Json.quote(sc.master()));
+        f.put("application_id", Json.quote(sc.sc().applicationId()));
+        f.put("spark_version", Json.quote(sc.version()));
+        f.put("executors", Integer.toString(Math.max(1, sc.sc().getExecutorMemoryStatus().size() - (sc.isLocal() ? 0 : 1))));
+        f.put("default_parallelism", Integer.toString(sc.defaultParallelism()));
+        f.put("partitions", Integer.toString(s.partitions()));
+        f.put("sync_every", Integer.toString(s.syncEvery()));
+        f.put("rounds", Long.toString(rounds));
+        f.put("seconds", Double.toString(seconds));
+        f.put("rounds_per_second", Double.toString(rounds / seconds));
+        double examples = history.stream().mapToDouble(m -> m.samplesPerSecond() * m.seconds()).sum();
+        f.put("samples_per_second", Double.toString(examples / seconds));
+        StringBuilder sb = new StringBuilder("{\n");
+        f.forEach((k, v) -> sb.append(sb.length() > 2 ? ",\n" : "").append("  ").append(Json.quote(k)).append(": ").append(v));
+        AtomicFiles.writeString(file, sb.append("\n}\n").toString());
+    }
+
+    /** Options that the cluster cannot honour are refused, saying what to use instead. */
+    private static void refuseWhatSparkDoesNotHonour(RunConfig c) {
+        if (c.accumulate() > 1) {
+            throw new IllegalArgumentException("--accumulate has no meaning across partitions on Spark: a round already "
+                    + "averages the partitions' steps; use --sync-every K, more --partitions or a larger --batch-size");
+        }
+        if (c.earlyStopping() > 0 || c.valSplit() > 0) {
+            throw new IllegalArgumentException("spark train has no validation set yet (--early-stopping, --val-split): "
+                    + "train with ./descent train, or choose --epochs from a local run");
+        }
+        if (c.curriculum() != null) {
+            throw new IllegalArgumentException("--curriculum orders one data set; on Spark every partition shuffles its "
+                    + "own: use ./descent train for curriculum learning");
+        }
+        if (!OptimizerNames.FIRST_ORDER.contains(c.optimizer()) && !FULL_BATCH.contains(c.optimizer())) {
+            throw new IllegalArgumentException("spark train takes the minibatch optimizers ("
+                    + String.join(", ", OptimizerNames.FIRST_ORDER) + ") and the full-batch " + String.join(", ", FULL_BATCH)
+                    + "; " + c.optimizer() + " is not one of them");
+        }
+        if (FULL_BATCH.contains(c.optimizer()) && (c.dropout() > 0 || c.batchNorm() || c.augment() != null)) {
+            throw new IllegalArgumentException(c.optimizer() + " minimizes one deterministic full-batch loss: it takes no "
+                    + "--dropout, --batchnorm or --augment");
+        }
+    }
+
+    private static int defaultPartitions(String master) {
+        var m = java.util.regex.Pattern.compile("local\\[(\\d+)]").matcher(master);
+        return m.matches() ? Integer.parseInt(m.group(1)) : master.equals("local") ? 1 : 2;
+    }
+
+    private void rejectOptionsBesideResume() {
+        for (CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            if (!List.of("--resume", "--data-dir", "--master", "--round-timeout").contains(o.longestName())) {
+                throw new IllegalArgumentException("--resume continues a run with the settings in its config.json and "
+                        + SparkSettings.FILE + "; " + o.longestName() + " cannot change them (only --master, --data-dir "
+                        + "and --round-timeout may be given)");
+            }
+        }
+    }
+}
