@@ -6,7 +6,8 @@ import descent.data.Dataset;
 import descent.nn.Losses;
 import descent.nn.Mode;
 import descent.nn.Module;
-import descent.optim.Closure;
+import descent.optim.fullbatch.Curvature;
+import descent.optim.fullbatch.SecondOrderClosure;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
 import java.util.Iterator;
@@ -19,8 +20,8 @@ import org.apache.spark.broadcast.Broadcast;
 
 /**
  * The mean cross-entropy of a model over a whole training set spread over a cluster, with its
- * gradient, for the full-batch methods ({@code descent.optim.fullbatch}): each evaluation is one
- * {@code treeAggregate} of the partitions' loss and gradient sums at the driver's current
+ * gradient and Hessian-vector products, for the full-batch methods ({@code descent.optim.fullbatch}):
+ * each evaluation is one {@code treeAggregate} of the partitions' sums at the driver's current
  * parameters, as Spark MLlib's L-BFGS evaluates its cost; the method and its line search run on the
  * driver. The loss is evaluated in evaluation mode (no dropout, batch norm on running statistics),
  * so it is a deterministic function of the parameters.
@@ -52,8 +53,68 @@ public final class FullBatchLoss {
      * A closure over {@code driverModel}'s parameters: it evaluates the loss on the cluster at their
      * current values and leaves the gradient in each parameter's {@code grad()}.
      */
-    public Closure closure(Module driverModel) {
-        return () -> evaluate(driverModel);
+    public SecondOrderClosure closure(Module driverModel) {
+        return new SecondOrderClosure() {
+            @Override
+            public double evaluate() {
+                return FullBatchLoss.this.evaluate(driverModel);
+            }
+
+            @Override
+            public double[] hessianVector(double[] v) {
+                return FullBatchLoss.this.hessianVector(driverModel, v);
+            }
+        };
+    }
+
+    /** H·v of the mean loss at the driver's parameters (in the order of its trainable parameters), for Newton-CG. */
+    private double[] hessianVector(Module driverModel, double[] v) {
+        Broadcast<Packed> state = sc.broadcast(Packed.of(driverModel.stateDict()));
+        ModelFactory f = factory;
+        TreeSum sum;
+        try {
+            sum = shards.mapPartitions((Iterator<Shard> it) -> {
+                Shard s = it.next();
+                return List.of(new TreeSum().add(s.index(), curvature(f, s, state.value().toMap(), v))).iterator();
+            }).treeAggregate(new TreeSum(), TreeSum::merge, TreeSum::merge);
+        } finally {
+            state.destroy();
+        }
+        Map<String, NdArray> total = sum.total().toMap();
+        double examples = total.get(LocalSteps.EXAMPLES).item();
+        double[] hv = total.get(HV).toDoubleArray();
+        for (int i = 0; i < hv.length; i++) {
+            hv[i] /= examples;
+        }
+        return hv;
+    }
+
+    private static final String HV = "#hv";
+
+    /** A partition's H·v of its loss sum, chunk by chunk (H·v is linear in the loss). */
+    static Packed curvature(ModelFactory factory, Shard shard, Map<String, NdArray> state, double[] v) {
+        Module m = factory.create();
+        m.loadStateDict(state, true);
+        List<Tensor> params = List.copyOf(m.trainableParameters().values());
+        DType dtype = params.getFirst().dtype();
+        Dataset data = shard.dataset();
+        double[] hv = new double[v.length];
+        for (int from = 0; from < data.size(); from += CHUNK) {
+            int to = Math.min(data.size(), from + CHUNK);
+            Batch b = data.batch(from, to);
+            NdArray x = dtype == DType.FLOAT32 ? b.inputs() : b.inputs().astype(dtype);
+            int[] labels = b.labels();
+            int n = to - from;
+            double[] part = Curvature.hessianVector(
+                    () -> Losses.crossEntropy(m.forward(Tensor.of(x), Mode.EVAL), labels).mul(n), params, v.length, v);
+            for (int i = 0; i < hv.length; i++) {
+                hv[i] += part[i];
+            }
+        }
+        Map<String, NdArray> out = new LinkedHashMap<>();
+        out.put(HV, NdArray.of(hv, hv.length));
+        out.put(LocalSteps.EXAMPLES, NdArray.scalar(DType.FLOAT64, data.size()));
+        return Packed.of(out);
     }
 
     private double evaluate(Module driverModel) {

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * A full-batch method (L-BFGS, nonlinear CG, BFGS) run on the driver over a loss that the cluster
+ * A full-batch method (L-BFGS, nonlinear CG, BFGS, Newton-CG) run on the driver over a loss that the cluster
  * evaluates ({@link FullBatchLoss}): one iteration per epoch of the history, the model and the
  * method's state checkpointed atomically after each.
  */

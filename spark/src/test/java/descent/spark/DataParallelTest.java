@@ -175,4 +175,26 @@ class DataParallelTest {
         assertSameParameters(local, onCluster, 1e-4);
         assertTrue(loss.evaluations() >= 30);
     }
+
+    @Test
+    void newtonCgTakesItsHessianVectorProductsFromTheCluster() {
+        Dataset train = blobs(150, 8);
+        ModelFactory linear = () -> new Mlp(Mlp.Spec.of(36, 3).withDtype(DType.FLOAT64), new SplitMix64(10));
+        Module onCluster = linear.create();
+        FullBatchLoss loss = new FullBatchLoss(sc, linear, train, 2);
+        Minimizer newton = FullBatch.newtonCg(onCluster.trainableParameters());
+        Module local = linear.create();
+        Map<String, Tensor> params = local.trainableParameters();
+        Batch all = train.batch(0, train.size());
+        Tensor x = Tensor.of(all.inputs().astype(DType.FLOAT64));
+        Minimizer reference = FullBatch.newtonCg(params);
+        var objective = descent.optim.Objective.closure(params,
+                () -> descent.nn.Losses.crossEntropy(local.forward(x, descent.nn.Mode.EVAL), all.labels()));
+        for (int i = 0; i < 4; i++) {
+            double onTheCluster = newton.step(loss.closure(onCluster));
+            double onOneMachine = reference.step(objective);
+            assertEquals(onOneMachine, onTheCluster, 1e-9, "iteration " + i);
+        }
+        assertSameParameters(local, onCluster, 1e-6);
+    }
 }

@@ -8,7 +8,7 @@ import descent.tensor.NdArray;
 import java.util.List;
 
 /** Second derivatives of an {@link Objective} over parameters seen as one vector, by double backward. */
-final class Curvature {
+public final class Curvature {
 
     private Curvature() {}
 
@@ -45,8 +45,8 @@ final class Curvature {
         return h;
     }
 
-    /** H·v without forming H: the gradient of ∇f·v (Pearlmutter, 1994). */
-    static double[] hessianVector(Objective objective, List<Tensor> params, int n, double[] v) {
+    /** H·v without forming H: the gradient of ∇f·v (Pearlmutter, 1994); {@code n} is the parameters' total size. */
+    public static double[] hessianVector(Objective objective, List<Tensor> params, int n, double[] v) {
         Tensor g = gradientVector(objective, params);
         DType dtype = g.dtype();
         Tensor dot = g.mul(Tensor.of(NdArray.of(dtype, v, n))).sum();

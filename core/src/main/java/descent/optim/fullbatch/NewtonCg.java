@@ -6,6 +6,7 @@ import descent.optim.Objective;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Truncated Newton (Newton-CG; Nocedal &amp; Wright, Algorithm 7.1): the Newton system H d = −g is
@@ -28,9 +29,13 @@ public final class NewtonCg extends FullBatchMinimizer {
 
     @Override
     public double step(Closure closure) {
-        if (!(closure instanceof Objective.WithObjective wo)) {
-            throw new IllegalArgumentException("Newton-CG differentiates twice: pass Objective.closure(params, objective)");
-        }
+        int size = flat.size();
+        UnaryOperator<double[]> hessianVector = switch (closure) {
+            case SecondOrderClosure s -> s::hessianVector;
+            case Objective.WithObjective wo -> v -> Curvature.hessianVector(wo.objective(), list, size, v);
+            default -> throw new IllegalArgumentException("Newton-CG differentiates twice: pass "
+                    + "Objective.closure(params, objective) or a SecondOrderClosure");
+        };
         double loss = start(closure);
         if (stalled) {
             return loss;
@@ -46,7 +51,7 @@ public final class NewtonCg extends FullBatchMinimizer {
         }
         flat.set(x);
         for (int j = 0; j < Math.min(maxInner, 2 * n + 10); j++) {
-            double[] hp = Curvature.hessianVector(wo.objective(), list, n, p);
+            double[] hp = hessianVector.apply(p);
             double curvature = FlatParameters.dot(p, hp);
             if (curvature <= 0) {
                 if (j == 0) {

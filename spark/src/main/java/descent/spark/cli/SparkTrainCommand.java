@@ -38,8 +38,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code ./descent train} on a Spark cluster: the same model, optimizer and run folder, trained
  * data-parallel (the minibatch optimizers: every partition takes --sync-every local steps per round,
- * then parameters and optimizer state are averaged) or full-batch (lbfgs, cg, bfgs: each loss and
- * gradient is one aggregate over all partitions; one iteration per epoch).
+ * then parameters and optimizer state are averaged) or full-batch (lbfgs, cg, bfgs, newton-cg: each loss,
+ * gradient and Hessian-vector product is one aggregate over all partitions; one iteration per epoch).
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train an MLP on MNIST or Fashion-MNIST on Spark and write a run folder: train's files "
@@ -49,7 +49,7 @@ import picocli.CommandLine.Option;
 final class SparkTrainCommand implements Callable<Integer> {
 
     static final String CHECKPOINT = "checkpoint.safetensors";
-    static final List<String> FULL_BATCH = List.of("lbfgs", "cg", "bfgs");
+    static final List<String> FULL_BATCH = List.of("lbfgs", "cg", "bfgs", "newton-cg");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
