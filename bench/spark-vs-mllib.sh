@@ -4,11 +4,11 @@
 # test accuracy, training time, time to 97 % test accuracy; then Spark's overhead against
 # one-machine Descent for the same epochs, and Descent's scaling from 1 to N executors.
 #
-#   bench/spark-vs-mllib.sh [CORES] [MLLIB_MINUTES] [SYNC_EVERY] [EPOCHS]   (defaults: 2, 20, 4, 12)
+#   bench/spark-vs-mllib.sh [CORES] [MLLIB_MINUTES] [SYNC_EVERY] [EPOCHS]   (defaults: 2, 20, 8, 12)
 #
-# MLlib (in bench/mllib, apart from Descent's build) trains in chunks of 5 L-BFGS iterations, each
-# starting from the last one's weights, up to its default maxIter of 100, until its accuracy stops
-# improving, or MLLIB_MINUTES of training. Give it native BLAS as Spark recommends (Debian's
+# MLlib (in bench/mllib, apart from Descent's build) first trains with its defaults (maxIter 100) in
+# one fit, then goes on in fits of 50 L-BFGS iterations, each from the last one's weights, up to 300,
+# until its accuracy stops improving, or MLLIB_MINUTES of training. Give it native BLAS as Spark recommends (Debian's
 # libopenblas0-pthread provides libblas.so.3; this script installs nothing), one BLAS thread per task.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,7 +17,7 @@ descent_find_jdk
 descent_require_maven
 cores="${1:-2}"
 minutes="${2:-20}"
-k="${3:-4}"
+k="${3:-8}"
 epochs="${4:-12}"
 out="$root/bench/out/spark-vs-mllib"
 rm -rf "$out" && mkdir -p "$out"
@@ -48,7 +48,7 @@ echo "== Spark MLlib MultilayerPerceptronClassifier 784-256-128-10 (defaults), l
 OPENBLAS_NUM_THREADS=1 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
   "-Dlog4j2.configurationFile=$root/spark/log4j2.properties" \
   -cp "$root/bench/mllib/target/mllib-mlp-0.1.0.jar:$(cat "$root/bench/mllib/target/classpath.txt")" \
-  MllibMlp "$data" "local[$cores]" 5 100 "$minutes" 2> "$out/mllib.log" | tee "$out/mllib.csv"
+  MllibMlp "$data" "local[$cores]" 100 50 300 "$minutes" 2> "$out/mllib.log" | tee "$out/mllib.csv"
 awk -F, '/^[0-9]/ { t = $2; a = $3; if (a >= 0.97 && !hit) { hit = t } } END {
   printf "mllib: test accuracy %.4f, training %.1f s, to 97%%: %s s\n", a, t, hit ? hit : "never" }' "$out/mllib.csv"
 

@@ -51,7 +51,7 @@ public final class DataParallel {
      * @param batchSize    each partition's minibatch
      * @param syncEvery    local steps per round (K)
      * @param augment      an {@link descent.data.Augmentation} spec applied to training batches, or null
-     * @param roundTimeout a round that takes longer stops the run with an error (a cluster that lost all workers)
+     * @param roundTimeoutSeconds a round that takes longer stops the run with an error (a cluster that lost all workers)
      */
     public record Setup(ModelFactory model, OptimizerFactory optimizer, int partitions, int batchSize, int syncEvery,
                         int epochs, long seed, String augment, long roundTimeoutSeconds) {

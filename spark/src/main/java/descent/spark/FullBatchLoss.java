@@ -10,6 +10,7 @@ import descent.optim.fullbatch.Curvature;
 import descent.optim.fullbatch.SecondOrderClosure;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
+import java.io.Serializable;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,18 +70,8 @@ public final class FullBatchLoss {
 
     /** H·v of the mean loss at the driver's parameters (in the order of its trainable parameters), for Newton-CG. */
     private double[] hessianVector(Module driverModel, double[] v) {
-        Broadcast<Packed> state = sc.broadcast(Packed.of(driverModel.stateDict()));
         ModelFactory f = factory;
-        TreeSum sum;
-        try {
-            sum = shards.mapPartitions((Iterator<Shard> it) -> {
-                Shard s = it.next();
-                return List.of(new TreeSum().add(s.index(), curvature(f, s, state.value().toMap(), v))).iterator();
-            }).treeAggregate(new TreeSum(), TreeSum::merge, TreeSum::merge);
-        } finally {
-            state.destroy();
-        }
-        Map<String, NdArray> total = sum.total().toMap();
+        Map<String, NdArray> total = sum(driverModel, (s, state) -> curvature(f, s, state, v));
         double examples = total.get(LocalSteps.EXAMPLES).item();
         double[] hv = total.get(HV).toDoubleArray();
         for (int i = 0; i < hv.length; i++) {
@@ -90,6 +81,30 @@ public final class FullBatchLoss {
     }
 
     private static final String HV = "#hv";
+
+    /** What a partition computes from its shard and the driver's model state. */
+    @FunctionalInterface
+    interface PartitionSum extends Serializable {
+        Packed apply(Shard shard, Map<String, NdArray> state);
+    }
+
+    /** {@code work} summed over every partition at the driver's current state, in {@link TreeSum}'s fixed order. */
+    private Map<String, NdArray> sum(Module driverModel, PartitionSum work) {
+        Broadcast<Packed> state = sc.broadcast(Packed.of(driverModel.stateDict()));
+        TreeSum sum;
+        try {
+            sum = shards.mapPartitions((Iterator<Shard> it) -> {
+                Shard s = it.next();
+                return List.of(new TreeSum().add(s.index(), work.apply(s, state.value().toMap()))).iterator();
+            }).treeAggregate(new TreeSum(), TreeSum::merge, TreeSum::merge);
+        } finally {
+            state.destroy();
+        }
+        if (sum.count() != partitions) {
+            throw new IllegalStateException("the sum heard from " + sum.count() + " of " + partitions + " partitions");
+        }
+        return sum.total().toMap();
+    }
 
     /** A partition's H·v of its loss sum, chunk by chunk (H·v is linear in the loss). */
     static Packed curvature(ModelFactory factory, Shard shard, Map<String, NdArray> state, double[] v) {
@@ -118,22 +133,9 @@ public final class FullBatchLoss {
     }
 
     private double evaluate(Module driverModel) {
-        Broadcast<Packed> state = sc.broadcast(Packed.of(driverModel.stateDict()));
         ModelFactory f = factory;
-        TreeSum sum;
-        try {
-            sum = shards.mapPartitions((Iterator<Shard> it) -> {
-                Shard s = it.next();
-                return List.of(new TreeSum().add(s.index(), lossAndGradient(f, s, state.value().toMap()))).iterator();
-            }).treeAggregate(new TreeSum(), TreeSum::merge, TreeSum::merge);
-        } finally {
-            state.destroy();
-        }
-        if (sum.count() != partitions) {
-            throw new IllegalStateException("the loss heard from " + sum.count() + " of " + partitions + " partitions");
-        }
+        Map<String, NdArray> total = sum(driverModel, (s, state) -> lossAndGradient(f, s, state));
         evaluations++;
-        Map<String, NdArray> total = sum.total().toMap();
         double examples = total.get(LocalSteps.EXAMPLES).item();
         Map<String, Tensor> params = driverModel.namedParameters();
         params.values().forEach(Tensor::zeroGrad);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import descent.data.Dataset;
-import descent.nn.Module;
 import descent.optim.Optimizers;
 import descent.tensor.NdArray;
 import java.io.IOException;

@@ -12,7 +12,6 @@ import descent.io.AtomicFiles;
 import descent.io.Json;
 import descent.io.SafeTensors;
 import descent.kernels.Parallel;
-import descent.nn.Classifier;
 import descent.nn.Module;
 import descent.spark.Clusters;
 import descent.spark.DataParallel;
