@@ -53,8 +53,15 @@ final class ExperimentCommand implements Callable<Integer> {
             }
             return cache[0];
         }, System.out);
-        System.out.printf("%d of %d verdicts agree with theory; report: %s%n", outcome.agreeing(), outcome.verdicts(),
+        System.out.printf("%d of %d verdicts agree with theory%s; report: %s%n", outcome.agreeing(), outcome.verdicts(),
+                quick && outcome.agreeing() < outcome.verdicts() ? " (--quick: a smoke run, not judged)" : "",
                 out.resolve(chosen.size() == 1 ? chosen.getFirst().name() + "/index.html" : "index.html"));
-        return outcome.failures().isEmpty() ? 0 : 1;
+        return exitCode(outcome, quick);
+    }
+
+    /** 1 when an experiment failed, or, at full size, when a verdict differs from theory; 0 otherwise. */
+    static int exitCode(Runner.Outcome outcome, boolean quick) {
+        boolean differs = outcome.agreeing() < outcome.verdicts();
+        return !outcome.failures().isEmpty() || differs && !quick ? 1 : 0;
     }
 }

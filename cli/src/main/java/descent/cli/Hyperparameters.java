@@ -56,6 +56,11 @@ public final class Hyperparameters {
         };
     }
 
+    /** Whether {@code name} was given (reading it this way does not mark it used). */
+    public boolean has(String name) {
+        return values.containsKey(name);
+    }
+
     public String text(String name, String fallback) {
         used.add(name);
         return values.getOrDefault(name, fallback);

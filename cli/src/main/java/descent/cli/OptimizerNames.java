@@ -104,6 +104,10 @@ public final class OptimizerNames {
                         .withAmsgrad(h.flag("amsgrad", name.equals("amsgrad"))).withClipValue(clip);
             }
             case "adagrad" -> {
+                if (h.text("schedule", null) != null && h.has("lr_decay")) {
+                    throw new IllegalArgumentException("adagrad: lr_decay is AdaGrad's own schedule, lr/(1 + t·lr_decay), "
+                            + "and cannot combine with schedule " + h.text("schedule", null) + ": give one of them");
+                }
                 Schedule lr = h.text("schedule", null) != null ? schedule(h, 1e-2)
                         : Schedules.inverseTime(h.number("lr", 1e-2), h.number("lr_decay", 0));
                 yield Optimizers.adagrad(0, 0).withSchedule(lr)

@@ -27,7 +27,8 @@ public final class TrainOptions {
     String activation = "relu";
 
     @Option(names = "--init", description = "Weight initializer: kaiming-normal, xavier-uniform, lecun-normal, "
-            + "normal:STD, constant:V, sparse:K, orthogonal, ... (default: Kaiming normal with the activation's gain).")
+            + "normal:C (variance C/fan_in), normal-std:S (standard deviation S), constant:V, sparse:K, orthogonal, ... "
+            + "(default: Kaiming normal with the activation's gain).")
     String init = "default";
 
     @Option(names = "--optimizer", description = "sgd, momentum, nesterov, adam, amsgrad, adamw, adagrad, rmsprop, "
@@ -89,8 +90,14 @@ public final class TrainOptions {
     /** The run's settings, with the seed and thread count of {@code common}; bad combinations are refused. */
     public RunConfig config(RunOptions common) {
         Map<String, String> h = new LinkedHashMap<>(hyper.values());
-        if (OptimizerNames.FIRST_ORDER.contains(optimizer.toLowerCase(Locale.ROOT))) {
-            h.putIfAbsent("schedule", "cosine"); // over the whole run; --schedule constant turns it off
+        // Cosine over the whole run unless a schedule is named (--schedule constant turns it off) or
+        // AdaGrad's own decay lr/(1 + t·lr_decay) is asked for; full-batch methods take no schedule.
+        if (OptimizerNames.FIRST_ORDER.contains(optimizer.toLowerCase(Locale.ROOT)) && !h.containsKey("lr_decay")) {
+            h.putIfAbsent("schedule", "cosine");
+        }
+        if (minDelta != 0 && earlyStopping == 0) {
+            throw new IllegalArgumentException("--min-delta is the least improvement early stopping counts: give "
+                    + "--early-stopping PATIENCE too, or leave --min-delta out");
         }
         double vs = valSplit != null ? valSplit : earlyStopping > 0 ? 0.1 : 0;
         if (earlyStopping > 0 && vs == 0) {

@@ -3,8 +3,12 @@ package descent.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import descent.cli.lab.Experiment;
+import descent.cli.lab.Runner;
 import descent.cli.lab.experiments.Experiments;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -74,6 +78,20 @@ class ExperimentCommandTest {
         assertEquals("scheme,layer,activation_norm,activation_gradient_norm,weight_gradient_norm", norms.getFirst());
         assertEquals(1 + 3 * 50, norms.size());
         assertTrue(norms.get(1).startsWith("1/n,1,") && norms.get(51).startsWith("2/n,1,") && norms.get(150).startsWith("3/n,50,"));
+    }
+
+    @Test
+    void aVerdictThatDiffersFailsTheCommandExceptInASmokeRun() throws IOException {
+        Experiment wrong = new Experiment("wrong-theory", "Wrong", "A lesson whose claim does not hold.",
+                lab -> lab.verdict("one plus one", "2", "3", false));
+        var outcome = Runner.run(List.of(wrong), out, 0, false, null,
+                new PrintStream(OutputStream.nullOutputStream()));
+        assertEquals(1, ExperimentCommand.exitCode(outcome, false));
+        assertEquals(0, ExperimentCommand.exitCode(outcome, true));
+        Experiment right = new Experiment("right-theory", "Right", "A lesson whose claim holds.",
+                lab -> lab.verdict("one plus one", "2", "2", true));
+        assertEquals(0, ExperimentCommand.exitCode(Runner.run(List.of(right), out, 0, false, null,
+                new PrintStream(OutputStream.nullOutputStream())), false));
     }
 
     @Test

@@ -92,6 +92,9 @@ class OptimizerNamesTest {
         assertThrows(IllegalArgumentException.class, () -> OptimizerNames.firstOrder("sgd", Hyperparameters.of("nesterov", "yes")));
         assertThrows(IllegalArgumentException.class, () -> OptimizerNames.minimizer("cg", Hyperparameters.of("beta", "dy"),
                 Map.of()));
+        var decay = assertThrows(IllegalArgumentException.class, () -> OptimizerNames.firstOrder("adagrad",
+                Hyperparameters.of("lr_decay", "0.01", "schedule", "constant")));
+        assertTrue(decay.getMessage().contains("cannot combine with schedule constant"), decay.getMessage());
     }
 
     @Test

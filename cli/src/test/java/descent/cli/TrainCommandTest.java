@@ -90,6 +90,18 @@ class TrainCommandTest {
     }
 
     @Test
+    void adagradsOwnDecayWorksAndOptionsWithoutEffectAreRefused() throws IOException {
+        Path run = dir.resolve("adagrad");
+        MainTest.run(0, args(run, 1, "--optimizer", "adagrad", "--lr-decay", "0.01").toArray(String[]::new));
+        String config = Files.readString(run.resolve("config.json"));
+        assertTrue(config.contains("\"lr_decay\": \"0.01\"") && !config.contains("schedule"), config);
+        assertEquals(2, Main.run(args(dir.resolve("x"), 1, "--optimizer", "adagrad", "--lr-decay", "0.01", "--schedule",
+                "constant").toArray(String[]::new)));
+        assertEquals(2, Main.run(args(dir.resolve("y"), 1, "--min-delta", "0.01").toArray(String[]::new)));
+        assertTrue(MainTest.run(0, "train", "--help").contains("normal-std:S (standard deviation S)"));
+    }
+
+    @Test
     void fullBatchMethodsAreRefusedWithWhereTheyRun() {
         PrintStream err = System.err;
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();

@@ -222,7 +222,8 @@ public final class Init {
 
     /**
      * An initializer from its command-line name: {@code zeros}, {@code ones}, {@code constant:C},
-     * {@code normal:C[:fan_in|fan_out|fan_avg]} (variance C/n), {@code uniform:C[:fan]} (variance C/n),
+     * {@code normal:C[:fan_in|fan_out|fan_avg]} (variance C/n), {@code normal-std:S} (N(0, S²) whatever
+     * the layer's size), {@code uniform:C[:fan]} (variance C/n),
      * {@code fan-in-uniform}, {@code xavier-normal}, {@code xavier-uniform} (also {@code glorot-*}),
      * {@code kaiming-normal}, {@code kaiming-uniform} (also {@code he-*}), {@code lecun-normal},
      * {@code lecun-uniform} (Keras's), {@code sparse:K}, {@code orthogonal}. Kaiming and orthogonal
@@ -236,6 +237,7 @@ public final class Init {
                 case "ones" -> ones();
                 case "constant" -> constant(Double.parseDouble(arg(p, 1, spec)));
                 case "normal" -> normalVariance(Double.parseDouble(arg(p, 1, spec)), fan(p));
+                case "normal-std" -> normal(0, Double.parseDouble(arg(p, 1, spec)));
                 case "uniform" -> uniformVariance(Double.parseDouble(arg(p, 1, spec)), fan(p));
                 case "fan-in-uniform" -> fanInUniform();
                 case "xavier-normal", "glorot-normal" -> xavierNormal();
@@ -247,7 +249,7 @@ public final class Init {
                 case "sparse" -> sparse(Integer.parseInt(arg(p, 1, spec)));
                 case "orthogonal" -> orthogonal(gain);
                 default -> throw new IllegalArgumentException("unknown initializer '" + spec + "' (expected zeros, ones, "
-                        + "constant:C, normal:C[:fan], uniform:C[:fan], fan-in-uniform, xavier-normal, xavier-uniform, "
+                        + "constant:C, normal:C[:fan], normal-std:S, uniform:C[:fan], fan-in-uniform, xavier-normal, xavier-uniform, "
                         + "kaiming-normal, kaiming-uniform, lecun-normal, lecun-uniform, sparse:K or orthogonal)");
             };
         } catch (NumberFormatException e) {

@@ -41,6 +41,8 @@ class InitTest {
                 Arguments.of("lecun normal", Init.lecunNormal(), 1.0 / IN),
                 Arguments.of("lecun uniform (Keras)", Init.lecunUniform(), 1.0 / IN),
                 Arguments.of("normal(0.5, 0.1)", Init.normal(0.5, 0.1), 0.01),
+                Arguments.of("parsed normal-std:0.05, a standard deviation", Init.parse("normal-std:0.05", 1), 0.0025),
+                Arguments.of("parsed normal:2, a variance factor over fan_in", Init.parse("normal:2", 1), 2.0 / IN),
                 Arguments.of("orthogonal", Init.orthogonal(), 1.0 / IN));
     }
 
