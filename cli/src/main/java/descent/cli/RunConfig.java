@@ -21,7 +21,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Every setting of a training run, as written to the run's {@code config.json}: enough to rebuild
@@ -30,7 +32,7 @@ import java.util.Map;
 public record RunConfig(String dataset, int[] hidden, String activation, String init, boolean batchNorm, double dropout,
                  String normalization, String optimizer, Map<String, String> hyperparameters, int batchSize,
                  int epochs, String augment, int earlyStopping, double minDelta, double valSplit, String curriculum,
-                 double clipGradNorm, int accumulate, int limit, long seed, int threads) {
+                 double clipGradNorm, int accumulate, boolean decayAll, int limit, long seed, int threads) {
 
     /** Builds the model for a training set: normalization fitted on it, weights drawn from the seed. */
     public Classifier model(Dataset train) {
@@ -47,12 +49,14 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
     /**
      * The configured first-order method over {@code params}, after gradient accumulation and
      * global-norm clipping (of the accumulated mean) where set; a schedule named without its length
-     * ("cosine") runs over {@code totalSteps}.
+     * ("cosine") runs over {@code totalSteps}. Weight decay applies to the weights (rank ≥ 2) and
+     * leaves biases and normalization parameters alone, unless {@code decayAll}.
      */
     public Optimizer optimizer(Map<String, Tensor> params, long totalSteps) {
-        Map<String, String> hv = new LinkedHashMap<>(hyperparameters);
-        hv.computeIfPresent("schedule", (k, s) -> withDefaultLength(s, totalSteps));
-        FirstOrder method = OptimizerNames.firstOrder(optimizer, new Hyperparameters(hv));
+        FirstOrder method = method(totalSteps);
+        List<Optimizer.Group> groups = method.weightDecay() == 0 || decayAll
+                ? List.of(new Optimizer.Group(params, method.rule()))
+                : Optimizer.splitByRank(params, method.rule(), method.withWeightDecay(0).rule());
         List<GlobalRule<?>> global = new ArrayList<>();
         if (accumulate > 1) {
             global.add(GlobalRules.accumulate(accumulate));
@@ -60,7 +64,26 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
         if (clipGradNorm > 0) {
             global.add(GlobalRules.clipByGlobalNorm(clipGradNorm));
         }
-        return method.over(params, global.toArray(GlobalRule<?>[]::new));
+        return new Optimizer(groups, global);
+    }
+
+    /** The parameters that {@link #optimizer} decays. */
+    public Set<String> decayedParameters(Map<String, Tensor> params) {
+        Set<String> out = new LinkedHashSet<>();
+        if (method(1).weightDecay() > 0) {
+            params.forEach((name, t) -> {
+                if (decayAll || t.rank() >= 2) {
+                    out.add(name);
+                }
+            });
+        }
+        return out;
+    }
+
+    private FirstOrder method(long totalSteps) {
+        Map<String, String> hv = new LinkedHashMap<>(hyperparameters);
+        hv.computeIfPresent("schedule", (k, s) -> withDefaultLength(s, totalSteps));
+        return OptimizerNames.firstOrder(optimizer, new Hyperparameters(hv));
     }
 
     /** A schedule named without its length runs over the whole training: "cosine" becomes cosine:STEPS. */
@@ -110,8 +133,12 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
         f.put("val_split", Double.toString(valSplit));
         f.put("curriculum", curriculum == null ? "null" : Json.quote(curriculum));
         f.put("clip_grad_norm", Double.toString(clipGradNorm));
-        if (accumulate != 1) { // settings newer than the format are written only when used: older runs read the same
+        // Settings newer than the format are written only when used, so older runs read the same.
+        if (accumulate != 1) {
             f.put("accumulate", Integer.toString(accumulate));
+        }
+        if (decayAll) {
+            f.put("decay_all", "true");
         }
         f.put("limit", Integer.toString(limit));
         f.put("seed", Long.toString(seed));
@@ -143,7 +170,7 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
                     (String) m.get("optimizer"), hyper, (int) num(m, "batch_size"), (int) num(m, "epochs"),
                     (String) m.get("augment"), (int) num(m, "early_stopping"), num(m, "min_delta"), num(m, "val_split"),
                     (String) m.get("curriculum"), num(m, "clip_grad_norm"),
-                    m.containsKey("accumulate") ? (int) num(m, "accumulate") : 1,
+                    m.containsKey("accumulate") ? (int) num(m, "accumulate") : 1, Boolean.TRUE.equals(m.get("decay_all")),
                     (int) num(m, "limit"),
                     ((Number) m.get("seed")).longValue(), (int) num(m, "threads"));
         } catch (ClassCastException | NullPointerException e) {

@@ -158,7 +158,7 @@ final class TrainCommand implements Callable<Integer> {
                 System.out.printf("  one step per %d minibatches (effective batch %d)%n", c.accumulate(),
                         c.accumulate() * c.batchSize());
             }
-            lint(model, train, c.hyperparameters());
+            lint(model, train, c.decayedParameters(model.trainableParameters()));
             if (resuming) {
                 trainer.resume(dir.resolve(CHECKPOINT));
                 System.out.printf("resuming %s after epoch %d (step %d)%n", dir, trainer.epoch(), trainer.step());
@@ -176,10 +176,8 @@ final class TrainCommand implements Callable<Integer> {
             return 0;
         }
 
-        /** Prints what {@link ArchitectureLint} finds in the configured model; weight decay covers every parameter. */
-        private static void lint(Classifier model, Dataset train, Map<String, String> hyper) {
-            double decay = Double.parseDouble(hyper.getOrDefault("weight_decay", "0"));
-            Set<String> decayed = decay > 0 ? model.trainableParameters().keySet() : Set.of();
+        /** Prints what {@link ArchitectureLint} finds in the configured model, {@code decayed} its decayed parameters. */
+        private static void lint(Classifier model, Dataset train, Set<String> decayed) {
             Tensor input = Tensor.of(train.batch(0, Math.min(8, train.size())).inputs());
             for (ArchitectureLint.Warning w : ArchitectureLint.check(model, new ArchitectureLint.Context(decayed, input,
                     true, Mode.EVAL))) {

@@ -84,6 +84,10 @@ public final class TrainOptions {
             + "one step with their mean: the update of one batch K times larger (default: ${DEFAULT-VALUE}).")
     int accumulate = 1;
 
+    @Option(names = "--decay-all", description = "Weight decay on every parameter; by default it decays the weights "
+            + "and leaves biases and normalization parameters alone, as users of AdamW expect.")
+    boolean decayAll;
+
     @Option(names = "--limit", description = "Train on only the first N training examples (default: all).")
     int limit;
 
@@ -111,7 +115,7 @@ public final class TrainOptions {
         }
         return new RunConfig(DatasetStore.source(dataset).name(), hidden, activation, init, batchNorm, dropout,
                 normalization, optimizer.toLowerCase(Locale.ROOT), h, batchSize, epochs, augment, earlyStopping, minDelta,
-                vs, curriculum, clipGradNorm, accumulate, limit, common.seedOr(1), common.threadsOr(Parallel.threads()));
+                vs, curriculum, clipGradNorm, accumulate, decayAll, limit, common.seedOr(1), common.threadsOr(Parallel.threads()));
     }
 
 }

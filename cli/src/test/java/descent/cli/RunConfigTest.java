@@ -1,0 +1,62 @@
+package descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import descent.autograd.Tensor;
+import descent.optim.Optimizer;
+import descent.tensor.NdArray;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** What a run's configuration builds, and how it reads back. */
+class RunConfigTest {
+
+    static RunConfig config(String optimizer, Map<String, String> hyper, boolean decayAll) {
+        return new RunConfig("mnist", new int[] {4}, "relu", "default", false, 0, "global", optimizer, hyper, 16, 1, null,
+                0, 0, 0, null, 0, 1, decayAll, 0, 1, 1);
+    }
+
+    /** One SGD step with zero gradients: only the decay moves the parameters, θ ← (1 − lr·λ)·θ. */
+    private static Map<String, double[]> stepWithZeroGradients(RunConfig c) {
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        params.put("layer.weight", Tensor.param(NdArray.of(new double[] {1, 2, 3, 4}, 2, 2)));
+        params.put("layer.bias", Tensor.param(NdArray.of(new double[] {1, 1}, 2)));
+        Optimizer opt = c.optimizer(params, 10);
+        params.values().stream().map(t -> t.sum().mul(0)).reduce(Tensor::add).orElseThrow().backward();
+        opt.step();
+        Map<String, double[]> out = new LinkedHashMap<>();
+        params.forEach((k, v) -> out.put(k, v.value().toDoubleArray()));
+        return out;
+    }
+
+    @Test
+    void weightDecayLeavesBiasesAloneUnlessDecayAll() {
+        Map<String, String> h = Map.of("lr", "1", "weight_decay", "0.5");
+        Map<String, double[]> weightsOnly = stepWithZeroGradients(config("sgd", h, false));
+        assertArrayEquals(new double[] {0.5, 1, 1.5, 2}, weightsOnly.get("layer.weight"), 0);
+        assertArrayEquals(new double[] {1, 1}, weightsOnly.get("layer.bias"), 0);
+        Map<String, double[]> all = stepWithZeroGradients(config("sgd", h, true));
+        assertArrayEquals(new double[] {0.5, 0.5}, all.get("layer.bias"), 0);
+
+        Map<String, Tensor> shapes = Map.of("w", Tensor.param(NdArray.zeros(descent.tensor.DType.FLOAT32, 2, 2)),
+                "b", Tensor.param(NdArray.zeros(descent.tensor.DType.FLOAT32, 2)));
+        assertEquals(Set.of("w"), config("adamw", Map.of(), false).decayedParameters(shapes));
+        assertEquals(Set.of(), config("adam", Map.of(), false).decayedParameters(shapes));
+    }
+
+    @Test
+    void newerSettingsAreWrittenOnlyWhenUsedAndReadBackEitherWay() throws IOException {
+        RunConfig plain = config("adam", Map.of(), false);
+        String json = plain.toJson();
+        assertEquals(false, json.contains("decay_all") || json.contains("accumulate"), json);
+        assertEquals(false, RunConfig.parse(json, "test").decayAll());
+        RunConfig all = config("adam", Map.of(), true);
+        assertEquals(true, RunConfig.parse(all.toJson(), "test").decayAll());
+        assertEquals(List.of(4), java.util.Arrays.stream(RunConfig.parse(json, "test").hidden()).boxed().toList());
+    }
+}
