@@ -3,6 +3,7 @@ package descent.cli;
 import descent.data.Mnist;
 import descent.io.SafeTensors;
 import descent.nn.Classifier;
+import descent.nn.StateDictException;
 import descent.tensor.NdArray;
 import descent.train.Evaluation;
 import descent.train.LossFunction;
@@ -24,6 +25,10 @@ final class EvaluateCommand implements Callable<Integer> {
             + "model.safetensors.")
     Path dir;
 
+    @Option(names = "--dataset", description = "Evaluate on this data set's test split (mnist or fashion-mnist) "
+            + "instead of the run's own; its examples must have the shape the model was trained on.")
+    String dataset;
+
     @Mixin
     DataOptions common;
 
@@ -31,8 +36,9 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         common.applyThreads();
         RunConfig c = RunConfig.read(dir.resolve("config.json"));
-        Path data = DatasetStore.locate(DatasetStore.source(c.dataset()), common.dataDir, System.err);
-        Mnist.Splits splits = Mnist.load(data, c.dataset());
+        String name = dataset != null ? DatasetStore.source(dataset).name() : c.dataset();
+        Path data = DatasetStore.locate(DatasetStore.source(name), common.dataDir, System.err);
+        Mnist.Splits splits = Mnist.load(data, name);
         Path weights = dir.resolve("model.safetensors");
         Map<String, NdArray> state = SafeTensors.loadTensors(weights);
         NdArray mean = state.get("normalize.mean");
@@ -42,10 +48,18 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Classifier model = c.model(splits.test().featureSize(), splits.test().classes(), mean.toFloatArray(),
                 std.toFloatArray());
-        model.loadStateDict(state, true);
+        try {
+            model.loadStateDict(state, true);
+        } catch (StateDictException ex) {
+            throw new IllegalArgumentException("the model in " + weights + " does not fit " + name + "'s examples ("
+                    + splits.test().featureSize() + " features, " + splits.test().classes() + " classes): "
+                    + ex.getMessage());
+        }
         Evaluation e = Evaluation.of(model, splits.test(), LossFunction.crossEntropy(), 1000);
-        System.out.printf(Locale.ROOT, "%s test set: accuracy %.2f%% (%d of %d), loss %.4f%n", c.dataset(),
+        System.out.printf(Locale.ROOT, "%s test set: accuracy %.2f%% (%d of %d), loss %.4f%n", name,
                 100 * e.accuracy(), Math.round(e.accuracy() * e.examples()), e.examples(), e.loss());
+        System.out.println("confusion matrix (rows: true class t, columns: predicted class p):");
+        System.out.println(e.confusionTable());
         return 0;
     }
 }

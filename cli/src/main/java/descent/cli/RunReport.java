@@ -125,13 +125,39 @@ public record RunReport(RunConfig config, List<EpochMetrics> history, Evaluation
                 <table><tr><th>epoch</th><th>train loss</th><th>train acc %%</th><th>val loss</th><th>val acc %%</th>
                 <th>test loss</th><th>test acc %%</th><th>lr</th><th>seconds</th><th>samples/s</th></tr>
                 %s</table>
+                <h2>Confusion matrix (test set)</h2>
+                <p>A row per true class, a column per predicted class: the diagonal is right, the rest shows which
+                classes the model mixes up.</p>
+                %s
                 <h2>Model</h2><pre>%s</pre>
                 <h2>Settings</h2><pre>%s</pre>
                 <p>Files: config.json, history.csv, metrics.json, model.safetensors, checkpoint.safetensors.</p>
                 </body></html>
                 """.formatted(escape(config.dataset()), escape(config.dataset() + " · " + TrainCommand.TrainRun.optimizerLabel(config)),
                 100 * test.accuracy(), test.loss(), history.size(), trainSeconds(), ProgressBar.thousands(samplesPerSecond()),
-                parameters, stop, rows, escape(modelText), escape(config.toJson()));
+                parameters, stop, rows, confusionTable(), escape(modelText), escape(config.toJson()));
+    }
+
+    /** The test set's confusion matrix as an HTML table, off-diagonal cells shaded by their share of the row. */
+    private String confusionTable() {
+        int[][] m = test.confusion();
+        StringBuilder sb = new StringBuilder("<table><tr><th>true \\ predicted</th>");
+        for (int p = 0; p < m.length; p++) {
+            sb.append("<th>").append(p).append("</th>");
+        }
+        sb.append("</tr>");
+        for (int t = 0; t < m.length; t++) {
+            int row = java.util.Arrays.stream(m[t]).sum();
+            sb.append("<tr><th>").append(t).append("</th>");
+            for (int p = 0; p < m.length; p++) {
+                double share = row == 0 ? 0 : (double) m[t][p] / row;
+                String shade = p == t ? "" : String.format(Locale.ROOT, " style=\"background: rgba(214, 39, 40, %.2f)\"",
+                        Math.min(0.8, 8 * share));
+                sb.append("<td").append(m[t][p] == 0 ? "" : shade).append('>').append(m[t][p]).append("</td>");
+            }
+            sb.append("</tr>");
+        }
+        return sb.append("</table>").toString();
     }
 
     private static String fmt(double v, double scale) {

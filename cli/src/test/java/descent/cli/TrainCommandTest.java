@@ -63,6 +63,12 @@ class TrainCommandTest {
         assertTrue(html.contains("<img src=\"loss.png\"") && !html.contains("http"), "offline report");
         String eval = MainTest.run(0, "evaluate", "--model", run.toString(), "--data-dir", data.toString());
         assertTrue(eval.contains(String.format(java.util.Locale.ROOT, "accuracy %.2f%%", 100 * accuracy)), eval);
+        assertTrue(eval.contains("confusion matrix") && eval.lines().anyMatch(l -> l.matches("\\s+t\\\\p(\\s+\\d){10}")), eval);
+        assertTrue(html.contains("Confusion matrix (test set)"), "the report shows the confusion matrix");
+        // Another data set of the same shape (here the same synthetic files under Fashion-MNIST's name).
+        String other = MainTest.run(0, "evaluate", "--model", run.toString(), "--data-dir", data.toString(),
+                "--dataset", "fashion-mnist");
+        assertTrue(other.startsWith("fashion-mnist test set: accuracy") || other.contains("\nfashion-mnist test set"), other);
     }
 
     @Test
