@@ -30,9 +30,14 @@ public final class CoordinateDescent extends FullBatchMinimizer {
     private final Map<String, BlockUpdate> custom;
     private final Map<String, Map<String, Tensor>> blockParams;
     private final boolean random;
-    private final SplittableRandom rng;
+    private final long seed;
     private int[] order;
     private int position;
+    /** Sweeps begun: the random order of sweep k derives from (seed, k), so a resumed run draws the same. */
+    private long sweeps;
+    /** Blocks moved in the sweep in progress, and whether the last full sweep moved none. */
+    private int movedThisSweep;
+    private boolean sweepStalled;
 
     private CoordinateDescent(Map<String, Tensor> params, List<String> names, List<int[]> blocks,
                               Map<String, Map<String, Tensor>> blockParams, Map<String, BlockUpdate> custom,
@@ -43,7 +48,7 @@ public final class CoordinateDescent extends FullBatchMinimizer {
         this.blockParams = blockParams;
         this.custom = custom;
         this.random = random;
-        this.rng = new SplittableRandom(seed);
+        this.seed = seed;
     }
 
     /** One block per scalar coordinate of the parameters. */
@@ -107,8 +112,12 @@ public final class CoordinateDescent extends FullBatchMinimizer {
     public double step(Closure closure) {
         double loss = start(closure);
         if (order == null || position == order.length) {
+            if (order != null) {
+                sweepStalled = movedThisSweep == 0;
+            }
             order = nextOrder();
             position = 0;
+            movedThisSweep = 0;
         }
         int b = order[position++];
         String name = blockNames.get(b);
@@ -118,13 +127,16 @@ public final class CoordinateDescent extends FullBatchMinimizer {
             update.update(Collections.unmodifiableMap(blockParams.get(name)));
             x = flat.values();
             f = flat.evaluate(closure, x, g);
+            movedThisSweep++;
         } else {
             double[] d = new double[x.length];
             for (int i : blocks.get(b)) {
                 d[i] = -g[i];
             }
-            stalled = false; // a zero block gradient only stalls this block
-            moveAlong(closure, d, 1);
+            stalled = false; // a block that cannot move stalls only itself; a whole sweep stalls the method
+            if (moveAlong(closure, d, 1) != 0) {
+                movedThisSweep++;
+            }
             stalled = false;
         }
         iterations++;
@@ -136,7 +148,9 @@ public final class CoordinateDescent extends FullBatchMinimizer {
         for (int i = 0; i < o.length; i++) {
             o[i] = i;
         }
+        sweeps++;
         if (random) {
+            SplittableRandom rng = new SplittableRandom(seed + 0x9E3779B97F4A7C15L * sweeps);
             for (int i = o.length - 1; i > 0; i--) {
                 int j = rng.nextInt(i + 1);
                 int t = o[i];
@@ -145,6 +159,16 @@ public final class CoordinateDescent extends FullBatchMinimizer {
             }
         }
         return o;
+    }
+
+    /**
+     * Whether the last full sweep moved no block: every coordinate's line search failed or its
+     * gradient was zero, so further steps change nothing (a stationary point, or a direction the
+     * search cannot improve).
+     */
+    @Override
+    public boolean stalled() {
+        return sweepStalled;
     }
 
     /** The name of the block the next step will move. */
@@ -164,6 +188,7 @@ public final class CoordinateDescent extends FullBatchMinimizer {
             v.put("order", o);
         }
         v.put("position", new double[] {position});
+        v.put("sweeps", new double[] {sweeps, movedThisSweep, sweepStalled ? 1 : 0});
         return v;
     }
 
@@ -177,5 +202,11 @@ public final class CoordinateDescent extends FullBatchMinimizer {
             }
         }
         position = (int) v.get("position")[0];
+        double[] s = v.get("sweeps");
+        if (s != null) { // state saved before sweeps were recorded: the order restarts from the seed
+            sweeps = (long) s[0];
+            movedThisSweep = (int) s[1];
+            sweepStalled = s[2] != 0;
+        }
     }
 }

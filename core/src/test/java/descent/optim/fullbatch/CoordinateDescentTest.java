@@ -68,4 +68,54 @@ class CoordinateDescentTest {
         assertThrows(IllegalArgumentException.class, () -> CoordinateDescent.blocks(params,
                 Map.of("one", List.of("a", "b"), "two", List.of("b")), Map.of(), false, 0, LineSearch.exact()));
     }
+
+    @Test
+    void theDefaultExactSearchMakesProgressOffAQuadratic() {
+        // From (0.5, 0.5) on Himmelblau's quartic the first secant step lands uphill; backtracking takes over.
+        List<Trajectory.Point> path = Trajectory.run(TestFunction.himmelblau(), new double[] {0.5, 0.5}, 200,
+                p -> FullBatch.coordinateDescent(p, false, 0, LineSearch.exact()));
+        assertTrue(path.getLast().f() < 1e-8, "f = " + path.getLast().f() + " after 200 steps");
+    }
+
+    @Test
+    void aRandomOrderRunResumedFromItsStateDrawsTheSameSweeps() {
+        TestFunction fn = TestFunction.quadratic(2, 1, 1, 2, -1, 1);
+        Tensor straight = Tensor.param(NdArray.of(new double[] {3, 3}, 2));
+        CoordinateDescent a = FullBatch.coordinateDescent(Map.of("t", straight), true, 5, LineSearch.exact());
+        for (int i = 0; i < 13; i++) {
+            a.step(descent.optim.Objective.closure(Map.of("t", straight), () -> fn.f().apply(straight)));
+        }
+        Tensor resumed = Tensor.param(NdArray.of(new double[] {3, 3}, 2));
+        CoordinateDescent b = FullBatch.coordinateDescent(Map.of("t", resumed), true, 5, LineSearch.exact());
+        for (int i = 0; i < 5; i++) {
+            b.step(descent.optim.Objective.closure(Map.of("t", resumed), () -> fn.f().apply(resumed)));
+        }
+        var saved = b.stateDict();
+        Tensor fresh = Tensor.param(resumed.value().copy());
+        CoordinateDescent c = FullBatch.coordinateDescent(Map.of("t", fresh), true, 5, LineSearch.exact());
+        c.loadStateDict(saved);
+        for (int i = 0; i < 8; i++) {
+            c.step(descent.optim.Objective.closure(Map.of("t", fresh), () -> fn.f().apply(fresh)));
+        }
+        assertEquals(java.util.Arrays.toString(straight.value().toDoubleArray()),
+                java.util.Arrays.toString(fresh.value().toDoubleArray()));
+    }
+
+    @Test
+    void aSweepThatMovesNothingSignalsAStall() {
+        Tensor t = Tensor.param(NdArray.of(new double[] {0, 0}, 2)); // the saddle point of x² − y²: zero gradient
+        CoordinateDescent cd = FullBatch.coordinateDescent(Map.of("t", t), false, 0, LineSearch.exact());
+        var closure = descent.optim.Objective.closure(Map.of("t", t), () -> TestFunction.saddle().f().apply(t));
+        for (int i = 0; i < 3; i++) {
+            cd.step(closure);
+        }
+        assertTrue(cd.stalled(), "a sweep of two zero-gradient coordinates moved nothing");
+        Tensor away = Tensor.param(NdArray.of(new double[] {1, 1}, 2));
+        CoordinateDescent moving = FullBatch.coordinateDescent(Map.of("t", away), false, 0, LineSearch.exact());
+        var c2 = descent.optim.Objective.closure(Map.of("t", away), () -> TestFunction.ellipse(2).f().apply(away));
+        for (int i = 0; i < 3; i++) {
+            moving.step(c2);
+        }
+        assertTrue(!moving.stalled());
+    }
 }
