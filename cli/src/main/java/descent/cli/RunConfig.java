@@ -32,7 +32,8 @@ import java.util.Set;
 public record RunConfig(String dataset, int[] hidden, String activation, String init, boolean batchNorm, double dropout,
                  String normalization, String optimizer, Map<String, String> hyperparameters, int batchSize,
                  int epochs, String augment, int earlyStopping, double minDelta, double valSplit, String curriculum,
-                 double clipGradNorm, int accumulate, boolean decayAll, int limit, long seed, int threads) {
+                 double clipGradNorm, int accumulate, boolean decayAll, int probes, int limit, long seed,
+                        int threads) {
 
     /** Builds the model for a training set: normalization fitted on it, weights drawn from the seed. */
     public Classifier model(Dataset train) {
@@ -140,6 +141,9 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
         if (decayAll) {
             f.put("decay_all", "true");
         }
+        if (probes > 0) {
+            f.put("probes", Integer.toString(probes));
+        }
         f.put("limit", Integer.toString(limit));
         f.put("seed", Long.toString(seed));
         f.put("threads", Integer.toString(threads));
@@ -171,6 +175,7 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
                     (String) m.get("augment"), (int) num(m, "early_stopping"), num(m, "min_delta"), num(m, "val_split"),
                     (String) m.get("curriculum"), num(m, "clip_grad_norm"),
                     m.containsKey("accumulate") ? (int) num(m, "accumulate") : 1, Boolean.TRUE.equals(m.get("decay_all")),
+                    m.containsKey("probes") ? (int) num(m, "probes") : 0,
                     (int) num(m, "limit"),
                     ((Number) m.get("seed")).longValue(), (int) num(m, "threads"));
         } catch (ClassCastException | NullPointerException e) {

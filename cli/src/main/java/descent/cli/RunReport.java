@@ -125,6 +125,7 @@ public record RunReport(RunConfig config, List<EpochMetrics> history, Evaluation
                 <table><tr><th>epoch</th><th>train loss</th><th>train acc %%</th><th>val loss</th><th>val acc %%</th>
                 <th>test loss</th><th>test acc %%</th><th>lr</th><th>seconds</th><th>samples/s</th></tr>
                 %s</table>
+                %s
                 <h2>Confusion matrix (test set)</h2>
                 <p>A row per true class, a column per predicted class: the diagonal is right, the rest shows which
                 classes the model mixes up.</p>
@@ -135,7 +136,10 @@ public record RunReport(RunConfig config, List<EpochMetrics> history, Evaluation
                 </body></html>
                 """.formatted(escape(config.dataset()), escape(config.dataset() + " · " + TrainCommand.TrainRun.optimizerLabel(config)),
                 100 * test.accuracy(), test.loss(), history.size(), trainSeconds(), ProgressBar.thousands(samplesPerSecond()),
-                parameters, stop, rows, confusionTable(), escape(modelText), escape(config.toJson()));
+                parameters, stop, rows, config.probes() > 0 ? "<h2>Inside the network</h2><p>Every layer's activation "
+                        + "norm per example, sampled every " + config.probes() + " steps (probes.csv also has the "
+                        + "gradients and update ratios).</p><img src=\"probes.png\" alt=\"activation norms by layer\">" : "",
+                confusionTable(), escape(modelText), escape(config.toJson()));
     }
 
     /** The test set's confusion matrix as an HTML table, off-diagonal cells shaded by their share of the row. */

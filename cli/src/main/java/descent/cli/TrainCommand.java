@@ -9,6 +9,7 @@ import descent.data.Mnist;
 import descent.data.Sampler;
 import descent.data.Samplers;
 import descent.diagnostics.ArchitectureLint;
+import descent.diagnostics.Probes;
 import descent.io.AtomicFiles;
 import descent.io.SafeTensors;
 import descent.kernels.Parallel;
@@ -141,6 +142,11 @@ final class TrainCommand implements Callable<Integer> {
             List<Callback> callbacks = new ArrayList<>();
             callbacks.add(new ProgressBar(System.out, c.epochs()));
             callbacks.add(new HistoryFile(dir.resolve("history.csv")));
+            if (c.probes() > 0) {
+                ProbesFile probes = new ProbesFile(new Probes(model, c.probes()), dir.resolve("probes.csv"));
+                callbacks.add(probes.sampler());
+                callbacks.add(probes);
+            }
             EarlyStopping stopper = null;
             if (c.earlyStopping() > 0) {
                 stopper = new EarlyStopping(c.earlyStopping(), c.minDelta());
@@ -167,6 +173,9 @@ final class TrainCommand implements Callable<Integer> {
             Evaluation test = Evaluation.of(model, splits.test(), LossFunction.crossEntropy(), 1000);
             SafeTensors.save(dir.resolve("model.safetensors"), model.stateDict(), Map.of("format", "pt",
                     "descent_config", c.toJson()));
+            if (c.probes() > 0) {
+                ProbesFile.plot(dir.resolve("probes.csv"), dir.resolve("probes.png"));
+            }
             RunReport report = new RunReport(c, trainer.history(), test, trainer.stopReason(),
                     stopper == null ? 0 : stopper.bestEpoch(), model.parameterCount(), model.toString());
             report.write(dir);

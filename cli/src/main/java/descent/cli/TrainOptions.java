@@ -88,6 +88,10 @@ public final class TrainOptions {
             + "and leaves biases and normalization parameters alone, as users of AdamW expect.")
     boolean decayAll;
 
+    @Option(names = "--probes", paramLabel = "EVERY", description = "Per-layer activation, gradient and update "
+            + "statistics every EVERY steps, into probes.csv and the report (default: off).")
+    int probes;
+
     @Option(names = "--limit", description = "Train on only the first N training examples (default: all).")
     int limit;
 
@@ -98,6 +102,9 @@ public final class TrainOptions {
         // AdaGrad's own decay lr/(1 + t·lr_decay) is asked for; full-batch methods take no schedule.
         if (OptimizerNames.FIRST_ORDER.contains(optimizer.toLowerCase(Locale.ROOT)) && !h.containsKey("lr_decay")) {
             h.putIfAbsent("schedule", "cosine");
+        }
+        if (probes < 0) {
+            throw new IllegalArgumentException("--probes takes a number of steps, at least 1 (0: off), got " + probes);
         }
         if (minDelta != 0 && earlyStopping == 0) {
             throw new IllegalArgumentException("--min-delta is the least improvement early stopping counts: give "
@@ -115,7 +122,7 @@ public final class TrainOptions {
         }
         return new RunConfig(DatasetStore.source(dataset).name(), hidden, activation, init, batchNorm, dropout,
                 normalization, optimizer.toLowerCase(Locale.ROOT), h, batchSize, epochs, augment, earlyStopping, minDelta,
-                vs, curriculum, clipGradNorm, accumulate, decayAll, limit, common.seedOr(1), common.threadsOr(Parallel.threads()));
+                vs, curriculum, clipGradNorm, accumulate, decayAll, probes, limit, common.seedOr(1), common.threadsOr(Parallel.threads()));
     }
 
 }

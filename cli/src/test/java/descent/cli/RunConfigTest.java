@@ -18,7 +18,7 @@ class RunConfigTest {
 
     static RunConfig config(String optimizer, Map<String, String> hyper, boolean decayAll) {
         return new RunConfig("mnist", new int[] {4}, "relu", "default", false, 0, "global", optimizer, hyper, 16, 1, null,
-                0, 0, 0, null, 0, 1, decayAll, 0, 1, 1);
+                0, 0, 0, null, 0, 1, decayAll, 0, 0, 1, 1);
     }
 
     /** One SGD step with zero gradients: only the decay moves the parameters, θ ← (1 − lr·λ)·θ. */

@@ -74,8 +74,14 @@ class TrainCommandTest {
     @Test
     void earlyStoppingAndCurriculumRun() throws IOException {
         Path run = dir.resolve("es");
-        MainTest.run(0, args(run, 3, "--early-stopping", "1", "--min-delta", "10", "--curriculum", "linear:0.5:2")
-                .toArray(String[]::new));
+        MainTest.run(0, args(run, 3, "--early-stopping", "1", "--min-delta", "10", "--curriculum", "linear:0.5:2",
+                "--probes", "20").toArray(String[]::new));
+        List<String> probes = Files.readAllLines(run.resolve("probes.csv"));
+        assertEquals(descent.diagnostics.Probes.CSV_HEADER, probes.getFirst());
+        assertTrue(probes.stream().anyMatch(l -> l.startsWith("1,body.layers.0,activation,")), String.join("\n", probes));
+        assertTrue(probes.stream().anyMatch(l -> l.startsWith("21,")), "step 21 is sampled too");
+        assertTrue(Files.size(run.resolve("probes.png")) > 0);
+        assertTrue(Files.readString(run.resolve("report.html")).contains("Inside the network"));
         String metrics = Files.readString(run.resolve("metrics.json"));
         assertTrue(metrics.contains("early stopping") && metrics.contains("\"best_epoch\": 1"), metrics);
     }
