@@ -5,6 +5,7 @@ import descent.data.Dataset;
 import descent.init.Init;
 import descent.io.Json;
 import descent.nn.Activation;
+import descent.nn.BatchNorm1d;
 import descent.nn.Classifier;
 import descent.nn.Mlp;
 import descent.nn.Standardize;
@@ -29,7 +30,8 @@ import java.util.Set;
  * Every setting of a training run, as written to the run's {@code config.json}: enough to rebuild
  * the model for {@code evaluate} and the whole run for {@code --resume}.
  */
-public record RunConfig(String dataset, int[] hidden, String activation, String init, boolean batchNorm, double dropout,
+public record RunConfig(String dataset, int[] hidden, String activation, String init, boolean batchNorm,
+                        String batchNormConvention, double batchNormMomentum, double dropout,
                  String normalization, String optimizer, Map<String, String> hyperparameters, int batchSize,
                  int epochs, String augment, int earlyStopping, double minDelta, double valSplit, String curriculum,
                  double clipGradNorm, int accumulate, boolean decayAll, int probes, int limit, long seed,
@@ -39,6 +41,27 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
     public Classifier model(Dataset train) {
         Dataset.Moments m = normalization(train);
         return model(train.featureSize(), train.classes(), m.mean(), m.std());
+    }
+
+    /**
+     * How batch norm's running statistics follow the batches: {@code pytorch} (momentum, default
+     * 0.1, weighs the new batch), {@code keras} (momentum, default 0.99, weighs the old value) or
+     * {@code cumulative} (the plain average of all batches, PyTorch's momentum=None).
+     */
+    public BatchNorm1d.Momentum batchNormRunningStatistics() {
+        return switch (batchNormConvention) {
+            case "pytorch" -> BatchNorm1d.Momentum.pytorch(Double.isNaN(batchNormMomentum) ? 0.1 : batchNormMomentum);
+            case "keras" -> BatchNorm1d.Momentum.keras(Double.isNaN(batchNormMomentum) ? 0.99 : batchNormMomentum);
+            case "cumulative" -> {
+                if (!Double.isNaN(batchNormMomentum)) {
+                    throw new IllegalArgumentException("--batchnorm-convention cumulative averages every batch alike: "
+                            + "it takes no --batchnorm-momentum");
+                }
+                yield BatchNorm1d.Momentum.cumulativeAverage();
+            }
+            default -> throw new IllegalArgumentException("--batchnorm-convention must be pytorch, keras or cumulative, "
+                    + "got " + batchNormConvention);
+        };
     }
 
     /** The input normalization fitted on a training set (mean 0 and std 1 for none). */
@@ -104,7 +127,8 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
         System.arraycopy(hidden, 0, sizes, 1, hidden.length);
         sizes[sizes.length - 1] = classes;
         Activation act = Activation.parse(activation);
-        Mlp.Spec spec = Mlp.Spec.of(sizes).withActivation(act).withBatchNorm(batchNorm).withDropout(dropout);
+        Mlp.Spec spec = Mlp.Spec.of(sizes).withActivation(act).withBatchNorm(batchNorm).withDropout(dropout)
+                .withBatchNormMomentum(batchNormRunningStatistics());
         if (!init.equals("default")) {
             spec = spec.withInit(Init.parse(init, act.gain()));
         }
@@ -141,6 +165,10 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
         if (decayAll) {
             f.put("decay_all", "true");
         }
+        if (!batchNormConvention.equals("pytorch") || !Double.isNaN(batchNormMomentum)) {
+            f.put("batchnorm_convention", Json.quote(batchNormConvention));
+            f.put("batchnorm_momentum", Double.isNaN(batchNormMomentum) ? "null" : Double.toString(batchNormMomentum));
+        }
         if (probes > 0) {
             f.put("probes", Integer.toString(probes));
         }
@@ -170,7 +198,8 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
             ((Map<?, ?>) m.get("hyperparameters")).forEach((k, v) -> hyper.put((String) k, (String) v));
             int[] hidden = ((List<?>) m.get("hidden")).stream().mapToInt(v -> ((Number) v).intValue()).toArray();
             return new RunConfig((String) m.get("dataset"), hidden, (String) m.get("activation"), (String) m.get("init"),
-                    (Boolean) m.get("batchnorm"), num(m, "dropout"), (String) m.get("normalization"),
+                    (Boolean) m.get("batchnorm"), m.get("batchnorm_convention") instanceof String bc ? bc : "pytorch",
+                    m.get("batchnorm_momentum") instanceof Number bm ? bm.doubleValue() : Double.NaN, num(m, "dropout"), (String) m.get("normalization"),
                     (String) m.get("optimizer"), hyper, (int) num(m, "batch_size"), (int) num(m, "epochs"),
                     (String) m.get("augment"), (int) num(m, "early_stopping"), num(m, "min_delta"), num(m, "val_split"),
                     (String) m.get("curriculum"), num(m, "clip_grad_norm"),

@@ -53,6 +53,14 @@ public final class TrainOptions {
     @Option(names = "--batchnorm", description = "Batch norm after each hidden Linear layer.")
     boolean batchNorm;
 
+    @Option(names = "--batchnorm-convention", description = "How batch norm's running statistics follow the batches: "
+            + "pytorch (momentum weighs the new batch, default 0.1), keras (momentum weighs the old value, default 0.99) "
+            + "or cumulative (the average of all batches) (default: pytorch).")
+    String batchNormConvention;
+
+    @Option(names = "--batchnorm-momentum", description = "Batch norm's momentum in that convention.")
+    Double batchNormMomentum;
+
     @Option(names = "--normalize", description = "Input normalization fitted on the training set: global, per-feature "
             + "or none (default: ${DEFAULT-VALUE}).")
     String normalization = "global";
@@ -103,6 +111,10 @@ public final class TrainOptions {
         if (OptimizerNames.FIRST_ORDER.contains(optimizer.toLowerCase(Locale.ROOT)) && !h.containsKey("lr_decay")) {
             h.putIfAbsent("schedule", "cosine");
         }
+        if ((batchNormConvention != null || batchNormMomentum != null) && !batchNorm) {
+            throw new IllegalArgumentException("--batchnorm-convention and --batchnorm-momentum set batch norm's running "
+                    + "statistics: give --batchnorm too");
+        }
         if (probes < 0) {
             throw new IllegalArgumentException("--probes takes a number of steps, at least 1 (0: off), got " + probes);
         }
@@ -120,9 +132,13 @@ public final class TrainOptions {
         if (!List.of("global", "per-feature", "none").contains(normalization)) {
             throw new IllegalArgumentException("--normalize must be global, per-feature or none, got " + normalization);
         }
-        return new RunConfig(DatasetStore.source(dataset).name(), hidden, activation, init, batchNorm, dropout,
-                normalization, optimizer.toLowerCase(Locale.ROOT), h, batchSize, epochs, augment, earlyStopping, minDelta,
-                vs, curriculum, clipGradNorm, accumulate, decayAll, probes, limit, common.seedOr(1), common.threadsOr(Parallel.threads()));
+        RunConfig c = new RunConfig(DatasetStore.source(dataset).name(), hidden, activation, init, batchNorm,
+                batchNormConvention != null ? batchNormConvention : "pytorch",
+                batchNormMomentum != null ? batchNormMomentum : Double.NaN, dropout, normalization,
+                optimizer.toLowerCase(Locale.ROOT), h, batchSize, epochs, augment, earlyStopping, minDelta, vs, curriculum,
+                clipGradNorm, accumulate, decayAll, probes, limit, common.seedOr(1), common.threadsOr(Parallel.threads()));
+        c.batchNormRunningStatistics(); // refuses a convention it does not know, or a momentum it does not take
+        return c;
     }
 
 }

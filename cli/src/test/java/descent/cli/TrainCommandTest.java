@@ -110,6 +110,11 @@ class TrainCommandTest {
         assertEquals(2, Main.run(args(dir.resolve("x"), 1, "--optimizer", "adagrad", "--lr-decay", "0.01", "--schedule",
                 "constant").toArray(String[]::new)));
         assertEquals(2, Main.run(args(dir.resolve("y"), 1, "--min-delta", "0.01").toArray(String[]::new)));
+        assertEquals(2, Main.run(args(dir.resolve("z"), 1, "--batchnorm-momentum", "0.5").toArray(String[]::new)));
+        Path keras = dir.resolve("keras");
+        MainTest.run(0, args(keras, 1, "--batchnorm", "--batchnorm-convention", "keras", "--batchnorm-momentum", "0.9")
+                .toArray(String[]::new));
+        assertTrue(Files.readString(keras.resolve("config.json")).contains("\"batchnorm_convention\": \"keras\""));
         assertTrue(MainTest.run(0, "train", "--help").contains("normal-std:S (standard deviation S)"));
     }
 

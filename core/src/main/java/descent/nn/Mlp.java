@@ -8,6 +8,7 @@ import descent.tensor.DType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
@@ -28,44 +29,52 @@ public final class Mlp extends Module {
      * @param biasBeforeBatchNorm keep the bias of Linear layers followed by batch norm, which would
      *                            cancel it (off by default: β plays its role)
      * @param dtype               of every parameter
+     * @param batchNormMomentum   how batch norm's running statistics follow the batches (PyTorch's
+     *                            momentum 0.1 on the new batch by default)
      */
     public record Spec(int[] sizes, Activation activation, Initializer weightInit, boolean batchNorm, double dropout,
-                       boolean biasBeforeBatchNorm, DType dtype) {
+                       boolean biasBeforeBatchNorm, DType dtype, BatchNorm1d.Momentum batchNormMomentum) {
         public Spec {
             if (sizes.length < 2) {
                 throw new IllegalArgumentException("Mlp: needs at least input and output sizes, got "
                         + Arrays.toString(sizes));
             }
             sizes = sizes.clone();
+            Objects.requireNonNull(batchNormMomentum, "batchNormMomentum");
         }
 
         /** ReLU, Kaiming normal, no batch norm or dropout, float32. */
         public static Spec of(int... sizes) {
-            return new Spec(sizes, Activation.relu(), null, false, 0, false, DType.FLOAT32);
+            return new Spec(sizes, Activation.relu(), null, false, 0, false, DType.FLOAT32,
+                    BatchNorm1d.Momentum.pytorch(0.1));
         }
 
         public Spec withActivation(Activation a) {
-            return new Spec(sizes, a, weightInit, batchNorm, dropout, biasBeforeBatchNorm, dtype);
+            return new Spec(sizes, a, weightInit, batchNorm, dropout, biasBeforeBatchNorm, dtype, batchNormMomentum);
         }
 
         public Spec withInit(Initializer init) {
-            return new Spec(sizes, activation, init, batchNorm, dropout, biasBeforeBatchNorm, dtype);
+            return new Spec(sizes, activation, init, batchNorm, dropout, biasBeforeBatchNorm, dtype, batchNormMomentum);
         }
 
         public Spec withBatchNorm(boolean on) {
-            return new Spec(sizes, activation, weightInit, on, dropout, biasBeforeBatchNorm, dtype);
+            return new Spec(sizes, activation, weightInit, on, dropout, biasBeforeBatchNorm, dtype, batchNormMomentum);
         }
 
         public Spec withDropout(double p) {
-            return new Spec(sizes, activation, weightInit, batchNorm, p, biasBeforeBatchNorm, dtype);
+            return new Spec(sizes, activation, weightInit, batchNorm, p, biasBeforeBatchNorm, dtype, batchNormMomentum);
         }
 
         public Spec withBiasBeforeBatchNorm(boolean on) {
-            return new Spec(sizes, activation, weightInit, batchNorm, dropout, on, dtype);
+            return new Spec(sizes, activation, weightInit, batchNorm, dropout, on, dtype, batchNormMomentum);
         }
 
         public Spec withDtype(DType d) {
-            return new Spec(sizes, activation, weightInit, batchNorm, dropout, biasBeforeBatchNorm, d);
+            return new Spec(sizes, activation, weightInit, batchNorm, dropout, biasBeforeBatchNorm, d, batchNormMomentum);
+        }
+
+        public Spec withBatchNormMomentum(BatchNorm1d.Momentum m) {
+            return new Spec(sizes, activation, weightInit, batchNorm, dropout, biasBeforeBatchNorm, dtype, m);
         }
 
         /** The initializer actually used. */
@@ -85,7 +94,7 @@ public final class Mlp extends Module {
         for (int i = 0; i + 2 < s.length; i++) {
             list.add(new Linear(s[i], s[i + 1], !spec.batchNorm() || spec.biasBeforeBatchNorm(), init, spec.dtype(), rng));
             if (spec.batchNorm()) {
-                list.add(new BatchNorm1d(s[i + 1], spec.dtype()));
+                list.add(new BatchNorm1d(s[i + 1], 1e-5, spec.batchNormMomentum(), true, spec.dtype()));
             }
             list.add(spec.activation());
             if (spec.dropout() > 0) {
