@@ -27,12 +27,14 @@ import java.util.regex.Pattern;
 public final class StandaloneCluster implements AutoCloseable {
 
     private static final Pattern ALIVE = Pattern.compile("\"state\"\\s*:\\s*\"ALIVE\"");
+    /** Spark's warning when a port it was given is taken: it moves to the next one. */
+    private static final Pattern MOVED = Pattern.compile("Service '(\\w+)' could not bind on port \\d+\\. Attempting port (\\d+)");
 
     private final Path dir;
     private final Process master;
     private final List<Process> workers = new ArrayList<>();
-    private final int masterPort;
-    private final int uiPort;
+    private int masterPort;
+    private int uiPort;
 
     private StandaloneCluster(Path dir, Process master, int masterPort, int uiPort) {
         this.dir = dir;
@@ -45,12 +47,14 @@ public final class StandaloneCluster implements AutoCloseable {
     public static StandaloneCluster start(Path dir, int workers, int cores, String workerMemory, Duration timeout)
             throws IOException {
         Path home = sparkHome(dir.toAbsolutePath());
-        int port = freePort();
-        int ui = freePort();
+        int[] ports = freePorts(2); // the RPC port and the UI's, distinct
+        int port = ports[0];
+        int ui = ports[1];
         Process m = launch(home, dir.resolve("master.log"), List.of("org.apache.spark.deploy.master.Master",
                 "--host", "127.0.0.1", "--port", Integer.toString(port), "--webui-port", Integer.toString(ui)));
         StandaloneCluster c = new StandaloneCluster(dir, m, port, ui);
         try {
+            c.awaitMaster(timeout);
             for (int i = 0; i < workers; i++) {
                 c.addWorker(cores, workerMemory);
             }
@@ -77,17 +81,51 @@ public final class StandaloneCluster implements AutoCloseable {
         return "spark://127.0.0.1:" + masterPort;
     }
 
+    /** Waits until the Master accepts connections, following it to other ports if the chosen ones were taken. */
+    private void awaitMaster(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!master.isAlive()) {
+                throw new IOException("the Spark Master exited (" + master.exitValue() + "); see " + dir.resolve("master.log"));
+            }
+            followMovedPorts();
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", masterPort)) {
+                return;
+            } catch (IOException e) {
+                sleep(100);
+            }
+        }
+        throw new IOException("the Spark Master did not listen on " + masterUrl() + " within " + timeout.toSeconds()
+                + " s; see " + dir.resolve("master.log"));
+    }
+
+    private void followMovedPorts() throws IOException {
+        Path log = dir.resolve("master.log");
+        if (!Files.exists(log)) {
+            return;
+        }
+        Matcher m = MOVED.matcher(Files.readString(log));
+        while (m.find()) {
+            switch (m.group(1)) {
+                case "sparkMaster" -> masterPort = Integer.parseInt(m.group(2));
+                case "MasterUI" -> uiPort = Integer.parseInt(m.group(2));
+                default -> { }
+            }
+        }
+    }
+
     /** Waits until the Master lists {@code n} live Workers. */
     public void awaitAlive(int n, Duration timeout) throws IOException {
         HttpClient http = HttpClient.newHttpClient();
-        HttpRequest status = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + uiPort + "/json/"))
-                .timeout(Duration.ofSeconds(5)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         int alive = 0;
         while (System.nanoTime() < deadline) {
             if (!master.isAlive()) {
                 throw new IOException("the Spark Master exited (" + master.exitValue() + "); see " + dir.resolve("master.log"));
             }
+            followMovedPorts();
+            HttpRequest status = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + uiPort + "/json/"))
+                    .timeout(Duration.ofSeconds(5)).build();
             try {
                 String body = http.send(status, HttpResponse.BodyHandlers.ofString()).body();
                 Matcher matcher = ALIVE.matcher(body);
@@ -186,9 +224,22 @@ public final class StandaloneCluster implements AutoCloseable {
         return pb.start();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+    /** {@code n} ports free now, all different: the sockets stay open until every port is drawn. */
+    private static int[] freePorts(int n) throws IOException {
+        ServerSocket[] sockets = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                sockets[i] = new ServerSocket(0);
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : sockets) {
+                if (s != null) {
+                    s.close();
+                }
+            }
         }
     }
 
