@@ -157,12 +157,29 @@ public final class StandaloneCluster implements AutoCloseable {
     /** Stops Worker {@code i} and its executors, as a machine that goes away. */
     public void stopWorker(int i) {
         stop(workers.get(i));
+        killStrayExecutors();
     }
 
     @Override
     public void close() {
         workers.forEach(StandaloneCluster::stop);
+        killStrayExecutors();
         stop(master);
+    }
+
+    /**
+     * Executors of this cluster that outlived their Worker (a Worker stopped while it launched one
+     * leaves it to init): every process whose command line names this cluster's {@code SPARK_HOME}
+     * and no live Worker of it as a parent.
+     */
+    private void killStrayExecutors() {
+        String home = dir.toAbsolutePath().resolve("sparkhome").toString();
+        List<ProcessHandle> live = workers.stream().filter(Process::isAlive).map(Process::toHandle).toList();
+        ProcessHandle.allProcesses()
+                .filter(h -> h.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")
+                        && h.info().commandLine().orElse("").contains(home))
+                .filter(h -> h.parent().map(parent -> !live.contains(parent)).orElse(true))
+                .forEach(ProcessHandle::destroyForcibly);
     }
 
     /** SIGTERM, then after 10 s SIGKILL, for the process and whatever it started. */
