@@ -205,6 +205,10 @@ final class SparkTrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("spark train has no validation set yet (--early-stopping, --val-split): "
                     + "train with ./descent train, or choose --epochs from a local run");
         }
+        if (c.probes() > 0) {
+            throw new IllegalArgumentException("--probes watches one model's layers step by step; on Spark the steps run "
+                    + "on the executors: use ./descent train --probes to look inside the network");
+        }
         if (c.curriculum() != null) {
             throw new IllegalArgumentException("--curriculum orders one data set; on Spark every partition shuffles its "
                     + "own: use ./descent train for curriculum learning");

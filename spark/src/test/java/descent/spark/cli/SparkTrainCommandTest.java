@@ -86,6 +86,7 @@ class SparkTrainCommandTest {
         assertTrue(run(2, args(dir.resolve("b"), 1, "--optimizer", "newton")).contains("is not one of them"));
         assertTrue(run(2, args(dir.resolve("c"), 1, "--optimizer", "lbfgs")).contains("takes no --dropout, --batchnorm or --augment"));
         assertTrue(run(2, args(dir.resolve("d"), 1, "--early-stopping", "2")).contains("no validation set"));
+        assertTrue(run(2, args(dir.resolve("e"), 1, "--probes", "10")).contains("use ./descent train --probes"));
     }
 
     @Test
