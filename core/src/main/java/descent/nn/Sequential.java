@@ -7,11 +7,15 @@ import java.util.List;
 public final class Sequential extends Module {
 
     private final List<Module> layers;
+    /** The children's registered names, made once rather than on every forward pass. */
+    private final String[] names;
 
     public Sequential(List<? extends Module> layers) {
         this.layers = List.copyOf(layers);
-        for (int i = 0; i < this.layers.size(); i++) {
-            registerModule(Integer.toString(i), this.layers.get(i));
+        this.names = new String[this.layers.size()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = Integer.toString(i);
+            registerModule(names[i], this.layers.get(i));
         }
     }
 
@@ -21,8 +25,7 @@ public final class Sequential extends Module {
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
-        // The registered names, in order, rather than Integer.toString(i) on every step.
-        for (String name : children().keySet()) {
+        for (String name : names) {
             x = forwardChild(name, x, mode);
         }
         return x;

@@ -1,8 +1,5 @@
 package descent.optim;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * AdaGrad as PyTorch has it: [clip each element] → L2 decay → g / (√s + ε) with s ← s + g²
  * (starting at {@code initialAccumulator}) → −lr(t), where PyTorch's lr_decay is the schedule
@@ -12,13 +9,9 @@ public record Adagrad(Schedule lr, double initialAccumulator, double eps, double
         implements FirstOrder {
 
     public Adagrad {
-        if (lr == null) {
-            throw new IllegalArgumentException("adagrad: a learning rate is needed");
-        }
+        Recipes.check("adagrad", lr, weightDecay, clipValue);
         Transforms.requireNonNegative("adagrad", "initial accumulator value", initialAccumulator);
         Transforms.requireNonNegative("adagrad", "eps", eps);
-        Transforms.requireNonNegative("adagrad", "weight decay", weightDecay);
-        Transforms.requireNonNegative("adagrad", "clip value", clipValue);
     }
 
     public Adagrad withSchedule(Schedule s) {
@@ -43,13 +36,7 @@ public record Adagrad(Schedule lr, double initialAccumulator, double eps, double
 
     @Override
     public Rule<Rule.ChainState> rule() {
-        List<Rule<? extends Record>> chain = new ArrayList<>();
-        if (clipValue > 0) {
-            chain.add(Transforms.clipByValue(clipValue));
-        }
-        chain.add(Transforms.addWeightDecay(weightDecay));
-        chain.add(Transforms.scaleByAdagrad(initialAccumulator, eps));
-        chain.add(Transforms.scaleByLearningRate(lr));
-        return new Rule.Chain(chain);
+        return Recipes.chain(clipValue, lr, Transforms.addWeightDecay(weightDecay),
+                Transforms.scaleByAdagrad(initialAccumulator, eps));
     }
 }

@@ -21,14 +21,10 @@ public record Adam(Schedule lr, double beta1, double beta2, double eps, double w
                    boolean amsgrad, boolean biasCorrection, double clipValue) implements FirstOrder {
 
     public Adam {
-        if (lr == null) {
-            throw new IllegalArgumentException("adam: a learning rate is needed");
-        }
+        Recipes.check("adam", lr, weightDecay, clipValue);
         Transforms.requireFraction("adam", "beta1", beta1);
         Transforms.requireFraction("adam", "beta2", beta2);
         Transforms.requireNonNegative("adam", "eps", eps);
-        Transforms.requireNonNegative("adam", "weight decay", weightDecay);
-        Transforms.requireNonNegative("adam", "clip value", clipValue);
     }
 
     public Adam withSchedule(Schedule s) {
@@ -61,19 +57,9 @@ public record Adam(Schedule lr, double beta1, double beta2, double eps, double w
 
     @Override
     public Rule<Rule.ChainState> rule() {
-        List<Rule<? extends Record>> chain = new ArrayList<>();
-        if (clipValue > 0) {
-            chain.add(Transforms.clipByValue(clipValue));
-        }
-        if (!decoupled) {
-            chain.add(Transforms.addWeightDecay(weightDecay));
-        }
-        chain.add(Transforms.scaleByAdam(beta1, beta2, eps, biasCorrection, amsgrad));
-        if (decoupled) {
-            chain.add(Transforms.addDecayedWeights(weightDecay));
-        }
-        chain.add(Transforms.scaleByLearningRate(lr));
-        Rule.Chain rules = new Rule.Chain(chain);
+        Rule<? extends Record> adam = Transforms.scaleByAdam(beta1, beta2, eps, biasCorrection, amsgrad);
+        Rule.Chain rules = decoupled ? Recipes.chain(clipValue, lr, adam, Transforms.addDecayedWeights(weightDecay))
+                : Recipes.chain(clipValue, lr, Transforms.addWeightDecay(weightDecay), adam);
         return clipValue > 0 || amsgrad ? rules : new FusedChain(rules, this::stepInPlace);
     }
 

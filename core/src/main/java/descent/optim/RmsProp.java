@@ -1,8 +1,5 @@
 package descent.optim;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * RMSProp as PyTorch has it: [clip each element] → L2 decay → g / (√v + ε) with v ← αv + (1−α)g²
  * (centred: v − ḡ²) → [momentum trace] → −lr(t).
@@ -11,14 +8,10 @@ public record RmsProp(Schedule lr, double alpha, double eps, double weightDecay,
                       double clipValue) implements FirstOrder {
 
     public RmsProp {
-        if (lr == null) {
-            throw new IllegalArgumentException("rmsprop: a learning rate is needed");
-        }
+        Recipes.check("rmsprop", lr, weightDecay, clipValue);
         Transforms.requireFraction("rmsprop", "alpha", alpha);
         Transforms.requireNonNegative("rmsprop", "eps", eps);
-        Transforms.requireNonNegative("rmsprop", "weight decay", weightDecay);
         Transforms.requireNonNegative("rmsprop", "momentum", momentum);
-        Transforms.requireNonNegative("rmsprop", "clip value", clipValue);
     }
 
     public RmsProp withSchedule(Schedule s) {
@@ -51,16 +44,9 @@ public record RmsProp(Schedule lr, double alpha, double eps, double weightDecay,
 
     @Override
     public Rule<Rule.ChainState> rule() {
-        List<Rule<? extends Record>> chain = new ArrayList<>();
-        if (clipValue > 0) {
-            chain.add(Transforms.clipByValue(clipValue));
-        }
-        chain.add(Transforms.addWeightDecay(weightDecay));
-        chain.add(Transforms.scaleByRms(alpha, eps, centered));
-        if (momentum > 0) {
-            chain.add(Transforms.trace(momentum, 0, false));
-        }
-        chain.add(Transforms.scaleByLearningRate(lr));
-        return new Rule.Chain(chain);
+        Rule<? extends Record> decay = Transforms.addWeightDecay(weightDecay);
+        Rule<? extends Record> rms = Transforms.scaleByRms(alpha, eps, centered);
+        return momentum > 0 ? Recipes.chain(clipValue, lr, decay, rms, Transforms.trace(momentum, 0, false))
+                : Recipes.chain(clipValue, lr, decay, rms);
     }
 }

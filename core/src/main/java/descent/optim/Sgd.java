@@ -25,12 +25,8 @@ public record Sgd(Schedule lr, double momentum, double dampening, boolean nester
                   boolean emaForm, boolean unbias, double clipValue) implements FirstOrder {
 
     public Sgd {
-        if (lr == null) {
-            throw new IllegalArgumentException("sgd: a learning rate is needed");
-        }
+        Recipes.check("sgd", lr, weightDecay, clipValue);
         Transforms.requireNonNegative("sgd", "momentum", momentum);
-        Transforms.requireNonNegative("sgd", "weight decay", weightDecay);
-        Transforms.requireNonNegative("sgd", "clip value", clipValue);
         if (emaForm && (nesterov || dampening != 0)) {
             throw new IllegalArgumentException("sgd: the EMA form of momentum takes neither nesterov nor dampening "
                     + "(its (1 − μ) factor plays dampening's role); use the classic form for them");
@@ -74,18 +70,10 @@ public record Sgd(Schedule lr, double momentum, double dampening, boolean nester
 
     @Override
     public Rule<Rule.ChainState> rule() {
-        List<Rule<? extends Record>> chain = new ArrayList<>();
-        if (clipValue > 0) {
-            chain.add(Transforms.clipByValue(clipValue));
-        }
-        chain.add(Transforms.addWeightDecay(weightDecay));
-        if (emaForm) {
-            chain.add(Transforms.ema(momentum, unbias));
-        } else if (momentum > 0) {
-            chain.add(Transforms.trace(momentum, dampening, nesterov));
-        }
-        chain.add(Transforms.scaleByLearningRate(lr));
-        Rule.Chain rules = new Rule.Chain(chain);
+        Rule<? extends Record> decay = Transforms.addWeightDecay(weightDecay);
+        Rule.Chain rules = emaForm ? Recipes.chain(clipValue, lr, decay, Transforms.ema(momentum, unbias))
+                : momentum > 0 ? Recipes.chain(clipValue, lr, decay, Transforms.trace(momentum, dampening, nesterov))
+                : Recipes.chain(clipValue, lr, decay);
         return clipValue > 0 || emaForm ? rules : new FusedChain(rules, this::stepInPlace);
     }
 

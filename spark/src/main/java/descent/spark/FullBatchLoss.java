@@ -10,6 +10,7 @@ import descent.optim.fullbatch.Curvature;
 import descent.optim.fullbatch.SecondOrderClosure;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
+import descent.train.Evaluation;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -37,12 +38,27 @@ public final class FullBatchLoss {
     private final ModelFactory factory;
     private final int partitions;
     private long evaluations;
+    /** The mean loss and the accuracy at the last point the cluster evaluated. */
+    private double lastLoss = Double.NaN;
+    private double lastAccuracy = Double.NaN;
 
     public FullBatchLoss(JavaSparkContext sc, ModelFactory model, Dataset train, int partitions) {
         this.sc = sc;
         this.factory = model;
         this.partitions = partitions;
         this.shards = Shard.distribute(sc, Shard.split(train, partitions));
+    }
+
+    /**
+     * The mean loss and training accuracy at the last point evaluated: after a full-batch step, the
+     * point it accepted (its line search ends there), so no second pass over the data is needed.
+     */
+    public double lastLoss() {
+        return lastLoss;
+    }
+
+    public double lastAccuracy() {
+        return lastAccuracy;
     }
 
     /** How many times the loss has been evaluated on the cluster. */
@@ -149,7 +165,9 @@ public final class FullBatchLoss {
         if (surrogate != null) {
             surrogate.backward();
         }
-        return total.get(LocalSteps.LOSS).item() / examples;
+        lastLoss = total.get(LocalSteps.LOSS).item() / examples;
+        lastAccuracy = total.get(LocalSteps.CORRECT).item() / examples;
+        return lastLoss;
     }
 
     /** A partition's loss sum and the gradient of that sum, in the parameters' own names. */
@@ -160,17 +178,21 @@ public final class FullBatchLoss {
         DType dtype = params.values().iterator().next().dtype();
         Dataset data = shard.dataset();
         double loss = 0;
+        double correct = 0;
         for (int from = 0; from < data.size(); from += CHUNK) {
             int to = Math.min(data.size(), from + CHUNK);
             Batch b = data.batch(from, to);
             NdArray x = dtype == DType.FLOAT32 ? b.inputs() : b.inputs().astype(dtype);
-            Tensor chunk = Losses.crossEntropy(m.forward(Tensor.of(x), Mode.EVAL), b.labels()).mul(to - from);
+            Tensor outputs = m.forward(Tensor.of(x), Mode.EVAL);
+            Tensor chunk = Losses.crossEntropy(outputs, b.labels()).mul(to - from);
             chunk.backward();
             loss += chunk.item();
+            correct += Evaluation.correct(outputs, b.labels());
         }
         Map<String, NdArray> out = new LinkedHashMap<>();
         params.forEach((name, p) -> out.put(name, p.grad() != null ? p.grad().value() : NdArray.zeros(p.dtype(), p.shape())));
         out.put(LocalSteps.LOSS, NdArray.scalar(DType.FLOAT64, loss));
+        out.put(LocalSteps.CORRECT, NdArray.scalar(DType.FLOAT64, correct));
         out.put(LocalSteps.EXAMPLES, NdArray.scalar(DType.FLOAT64, data.size()));
         return Packed.of(out);
     }

@@ -70,10 +70,9 @@ public final class FullBatchRun {
             long before = loss.evaluations();
             double value = method.step(closure);
             double seconds = (System.nanoTime() - start) / 1e9;
-            Evaluation trainEval = Evaluation.of(model, train, LossFunction.crossEntropy(), 1000);
             Evaluation t = test == null ? null : Evaluation.of(model, test, LossFunction.crossEntropy(), 1000);
-            EpochMetrics m = new EpochMetrics(history.size() + 1, loss.evaluations(), trainEval.loss(),
-                    trainEval.accuracy(), Double.NaN, Double.NaN, t == null ? Double.NaN : t.loss(),
+            EpochMetrics m = new EpochMetrics(history.size() + 1, loss.evaluations(), loss.lastLoss(),
+                    loss.lastAccuracy(), Double.NaN, Double.NaN, t == null ? Double.NaN : t.loss(),
                     t == null ? Double.NaN : t.accuracy(), Double.NaN, seconds,
                     (loss.evaluations() - before) * (double) train.size() / seconds);
             history.add(m);

@@ -94,6 +94,7 @@ final class SparkTrainCommand implements Callable<Integer> {
         } else {
             config = options.config(common);
             refuseWhatSparkDoesNotHonour(config);
+            refuseMinibatchOptionsForFullBatch(config);
             spark = new SparkSettings(partitions != null ? partitions : defaultPartitions(master), syncEvery);
             dir = common.outOr(Path.of("runs", config.dataset() + "-spark-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
@@ -108,8 +109,9 @@ final class SparkTrainCommand implements Callable<Integer> {
         Path data = DatasetStore.locate(DatasetStore.source(c.dataset()), common.dataDir(), System.err);
         Mnist.Splits splits = Mnist.load(data, c.dataset());
         Dataset train = c.limit() > 0 ? splits.train().head(c.limit()) : splits.train();
-        // In local mode the tasks share this JVM: one kernel thread each, Spark's cores do the rest.
-        Parallel.setThreads(master.startsWith("local") ? 1 : c.threads());
+        // In local mode the tasks share this JVM: one kernel thread each unless --threads says otherwise,
+        // Spark's cores do the rest. Executors on a cluster use their own machine's cores.
+        Parallel.setThreads(common.threadsOr(master.startsWith("local") ? 1 : c.threads()));
         Dataset.Moments m = c.normalization(train);
         ConfiguredModel model = new ConfiguredModel(c.toJson(), train.featureSize(), train.classes(), m.mean(), m.std());
         JavaSparkContext sc = Clusters.context(master, "descent " + dir.getFileName());
@@ -221,6 +223,19 @@ final class SparkTrainCommand implements Callable<Integer> {
         if (FULL_BATCH.contains(c.optimizer()) && (c.dropout() > 0 || c.batchNorm() || c.augment() != null)) {
             throw new IllegalArgumentException(c.optimizer() + " minimizes one deterministic full-batch loss: it takes no "
                     + "--dropout, --batchnorm or --augment");
+        }
+    }
+
+    /** A full-batch method sees every example at every evaluation: a batch size or local steps would do nothing. */
+    private void refuseMinibatchOptionsForFullBatch(RunConfig c) {
+        if (!FULL_BATCH.contains(c.optimizer())) {
+            return;
+        }
+        for (String name : List.of("--batch-size", "--sync-every")) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+                throw new IllegalArgumentException(c.optimizer() + " evaluates the loss over the whole training set: "
+                        + name + " has no effect on it; leave it out, or pick a minibatch optimizer");
+            }
         }
     }
 
