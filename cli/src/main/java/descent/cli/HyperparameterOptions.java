@@ -38,6 +38,7 @@ final class HyperparameterOptions {
     @Option(names = "--line-search", description = "armijo, strong-wolfe or exact") String lineSearch;
     @Option(names = "--damping", description = "Newton: λ in H + λI (saddle-free: the eigenvalue floor)") Double damping;
     @Option(names = "--order", description = "coordinate-descent: cyclic or random") String order;
+    @Option(names = "--max-inner", description = "newton-cg: most CG iterations per step (default 200)") Integer maxInner;
 
     /** The options given, by PyTorch's hyper-parameter names. */
     Map<String, String> values() {
@@ -68,6 +69,7 @@ final class HyperparameterOptions {
         put(h, "line_search", lineSearch);
         put(h, "damping", damping);
         put(h, "order", order);
+        put(h, "max_inner", maxInner);
         return h;
     }
 

@@ -50,7 +50,32 @@ public final class OptimizerNames {
     public static final List<String> FIRST_ORDER = List.of("gd", "sgd", "momentum", "nesterov", "adam", "amsgrad",
             "adamw", "adagrad", "rmsprop", "adadelta");
 
+    /**
+     * The full-batch methods that train networks: one iteration on the whole training set per epoch.
+     * The others need what a network's n parameters make too large (Newton's n×n Hessian, one line
+     * search per coordinate), and are for small problems ({@code ./descent trajectory}, the lab).
+     */
+    public static final List<String> FULL_BATCH_TRAINING = List.of("lbfgs", "cg", "bfgs", "newton-cg");
+
     private OptimizerNames() {}
+
+    /** Refuses a method that {@code train} cannot train a network with, saying what to use instead. */
+    public static void requireTrainable(String name) {
+        if (FIRST_ORDER.contains(name) || FULL_BATCH_TRAINING.contains(name)) {
+            return;
+        }
+        if (!NAMES.contains(name)) {
+            throw new IllegalArgumentException("unknown optimizer '" + name + "' (expected one of "
+                    + String.join(", ", NAMES) + ")");
+        }
+        throw new IllegalArgumentException(name + " is for small problems (" + switch (name) {
+            case "newton", "damped-newton", "saddle-free-newton" -> "it forms the n×n Hessian of all n parameters";
+            case "coordinate-descent" -> "it takes one line search per parameter";
+            default -> "it steps on a closure, not on minibatches";
+        } + "): use it with ./descent trajectory or the lab. Networks train with the minibatch optimizers ("
+                + String.join(", ", FIRST_ORDER) + ") or the full-batch " + String.join(", ", FULL_BATCH_TRAINING)
+                + (name.endsWith("newton") ? " (newton-cg needs only Hessian-vector products)" : ""));
+    }
 
     /** Any optimizer over the parameters; hyper-parameters it does not take are an error. */
     public static Minimizer minimizer(String name, Hyperparameters h, Map<String, Tensor> params) {

@@ -120,6 +120,13 @@ final class TrainCommand implements Callable<Integer> {
                 validation = s.validation();
             }
             Classifier model = c.model(train);
+            if (OptimizerNames.FULL_BATCH_TRAINING.contains(c.optimizer())) {
+                System.out.printf(Locale.ROOT, "%s: %d training, %s%d test examples; %s, %,d parameters; %s on the whole "
+                                + "training set, one iteration per epoch, %d threads%n", c.dataset(), train.size(),
+                        validation == null ? "" : validation.size() + " validation, ", splits.test().size(),
+                        describe(c, train), model.parameterCount(), optimizerLabel(c), c.threads());
+                return TrainFullBatch.run(c, dir, model, train, validation, splits.test(), resuming);
+            }
             Sampler sampler = Samplers.shuffled();
             Curriculum curriculum = null;
             if (c.curriculum() != null) {
@@ -133,11 +140,6 @@ final class TrainCommand implements Callable<Integer> {
                 batches += loader.batches(curriculum == null ? train.size() : curriculum.poolSize(e));
             }
             long totalSteps = batches / c.accumulate(); // optimizer steps: one per K minibatches
-            if (!OptimizerNames.FIRST_ORDER.contains(c.optimizer())) {
-                throw new IllegalArgumentException("train takes the minibatch optimizers ("
-                        + String.join(", ", OptimizerNames.FIRST_ORDER) + "); " + c.optimizer()
-                        + " needs full-batch closures: try ./descent trajectory");
-            }
             Optimizer optimizer = c.optimizer(model.trainableParameters(), totalSteps);
             List<Callback> callbacks = new ArrayList<>();
             callbacks.add(new ProgressBar(System.out, c.epochs()));

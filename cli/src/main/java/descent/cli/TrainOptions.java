@@ -32,7 +32,8 @@ public final class TrainOptions {
     String init = "default";
 
     @Option(names = "--optimizer", description = "sgd, momentum, nesterov, adam, amsgrad, adamw, adagrad, rmsprop, "
-            + "adadelta (default: ${DEFAULT-VALUE}). Hyper-parameters by PyTorch's names: --lr, --momentum, --beta1, ...")
+            + "adadelta on minibatches, or lbfgs, cg, bfgs, newton-cg on the whole training set (default: "
+            + "${DEFAULT-VALUE}). Hyper-parameters by PyTorch's names: --lr, --momentum, --beta1, --history, ...")
     String optimizer = "adam";
 
     @CommandLine.Mixin
@@ -41,10 +42,11 @@ public final class TrainOptions {
     // --schedule (in the mixin) defaults to cosine over the whole run here: "cosine" or "polynomial"
     // without a length last for every step of training.
 
-    @Option(names = "--batch-size", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
-    int batchSize = 128;
+    @Option(names = "--batch-size", description = "Minibatch size (default: 128).")
+    Integer batchSize;
 
-    @Option(names = "--epochs", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", description = "Epochs; a full-batch method takes one iteration per epoch "
+            + "(default: ${DEFAULT-VALUE}).")
     int epochs = 12;
 
     @Option(names = "--dropout", description = "Dropout probability after each hidden layer (default: 0).")
@@ -105,6 +107,11 @@ public final class TrainOptions {
 
     /** The run's settings, with the seed and thread count of {@code common}; bad combinations are refused. */
     public RunConfig config(RunOptions common) {
+        String method = optimizer.toLowerCase(Locale.ROOT);
+        OptimizerNames.requireTrainable(method);
+        if (OptimizerNames.FULL_BATCH_TRAINING.contains(method)) {
+            refuseMinibatchOptions(method);
+        }
         Map<String, String> h = new LinkedHashMap<>(hyper.values());
         // Cosine over the whole run unless a schedule is named (--schedule constant turns it off) or
         // AdaGrad's own decay lr/(1 + t·lr_decay) is asked for; full-batch methods take no schedule.
@@ -135,10 +142,36 @@ public final class TrainOptions {
         RunConfig c = new RunConfig(DatasetStore.source(dataset).name(), hidden, activation, init, batchNorm,
                 batchNormConvention != null ? batchNormConvention : "pytorch",
                 batchNormMomentum != null ? batchNormMomentum : Double.NaN, dropout, normalization,
-                optimizer.toLowerCase(Locale.ROOT), h, batchSize, epochs, augment, earlyStopping, minDelta, vs, curriculum,
+                method, h, batchSize != null ? batchSize : 128, epochs, augment, earlyStopping, minDelta, vs, curriculum,
                 clipGradNorm, accumulate, decayAll, probes, limit, common.seedOr(1), common.threadsOr(Parallel.threads()));
         c.batchNormRunningStatistics(); // refuses a convention it does not know, or a momentum it does not take
         return c;
+    }
+
+    /**
+     * A full-batch method minimizes one deterministic function, the mean loss over the whole training
+     * set in evaluation mode: what shapes minibatches or makes the loss random would do nothing, or
+     * would break its line search, so each is refused.
+     */
+    private void refuseMinibatchOptions(String method) {
+        Map<String, Boolean> given = new LinkedHashMap<>();
+        given.put("--batch-size", batchSize != null);
+        given.put("--dropout", dropout > 0);
+        given.put("--batchnorm", batchNorm);
+        given.put("--augment", augment != null);
+        given.put("--curriculum", curriculum != null);
+        given.put("--accumulate", accumulate != 1);
+        given.put("--clip-grad-norm", clipGradNorm > 0);
+        given.put("--early-stopping", earlyStopping > 0);
+        given.put("--probes", probes > 0);
+        given.forEach((option, set) -> {
+            if (set) {
+                throw new IllegalArgumentException(method + " takes one step on the mean loss over the whole training set "
+                        + "(in evaluation mode, so the loss is one deterministic function): " + option + " has no place in "
+                        + "it. Leave it out, or use a minibatch optimizer (" + String.join(", ", OptimizerNames.FIRST_ORDER)
+                        + ")");
+            }
+        });
     }
 
 }

@@ -118,19 +118,75 @@ class TrainCommandTest {
         assertTrue(MainTest.run(0, "train", "--help").contains("normal-std:S (standard deviation S)"));
     }
 
+    private static List<String> fullBatch(Path out, int iterations, String method, String... more) {
+        List<String> a = new ArrayList<>(List.of("train", "--data-dir", data.toString(), "--out", out.toString(),
+                "--epochs", Integer.toString(iterations), "--hidden", "16", "--threads", "1", "--optimizer", method));
+        a.addAll(List.of(more));
+        return a;
+    }
+
+    /** A full-batch method trains through the same run folder, one iteration per epoch, and resumes bit-exactly. */
     @Test
-    void fullBatchMethodsAreRefusedWithWhereTheyRun() {
+    void fullBatchMethodsTrainOnTheWholeTrainingSetAndResume() throws IOException {
+        Path straight = dir.resolve("lbfgs");
+        String out = MainTest.run(0, fullBatch(straight, 4, "lbfgs", "--history", "5").toArray(String[]::new));
+        assertTrue(out.contains("lbfgs history=5 on the whole training set") && out.contains("iteration   4/4"), out);
+        List<String> history = Files.readAllLines(straight.resolve("history.csv"));
+        assertEquals(5, history.size());
+        String metrics = Files.readString(straight.resolve("metrics.json"));
+        double accuracy = Double.parseDouble(metrics.replaceAll("(?s).*\"test_accuracy\": ([0-9.]+).*", "$1"));
+        assertTrue(accuracy > 0.9, metrics);
+        String eval = MainTest.run(0, "evaluate", "--model", straight.toString(), "--data-dir", data.toString());
+        assertTrue(eval.contains(String.format(java.util.Locale.ROOT, "accuracy %.2f%%", 100 * accuracy)), eval);
+
+        // A run that stopped after two iterations (as a killed one does) continues to the same bits.
+        Path cut = dir.resolve("cut");
+        MainTest.run(0, fullBatch(cut, 2, "lbfgs", "--history", "5").toArray(String[]::new));
+        Path config = cut.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"epochs\": 2", "\"epochs\": 4"));
+        String resumed = MainTest.run(0, "train", "--resume", cut.toString(), "--data-dir", data.toString());
+        assertTrue(resumed.contains("resuming " + cut + " after iteration 2"), resumed);
+        Map<String, NdArray> a = SafeTensors.loadTensors(straight.resolve("model.safetensors"));
+        Map<String, NdArray> b = SafeTensors.loadTensors(cut.resolve("model.safetensors"));
+        assertEquals(a.keySet(), b.keySet());
+        a.forEach((k, v) -> assertArrayEquals(v.toDoubleArray(), b.get(k).toDoubleArray(), 0, k));
+        assertEquals(history.stream().map(TrainCommandTest::withoutTimes).toList(), Files.readAllLines(
+                cut.resolve("history.csv")).stream().map(TrainCommandTest::withoutTimes).toList());
+        MainTest.run(0, fullBatch(dir.resolve("newton-cg"), 2, "newton-cg", "--max-inner", "20").toArray(String[]::new));
+    }
+
+    @Test
+    void whatAFullBatchRunCannotHonourIsRefusedSayingWhy() {
+        assertTrue(refusal(fullBatch(dir.resolve("a"), 1, "lbfgs", "--batch-size", "16"))
+                .contains("lbfgs takes one step on the mean loss over the whole training set"));
+        for (String option : List.of("--dropout=0.1", "--batchnorm", "--augment", "--accumulate=2", "--clip-grad-norm=1",
+                "--probes=5", "--curriculum=linear:0.5:2")) {
+            String message = refusal(fullBatch(dir.resolve("b"), 1, "cg", option));
+            assertTrue(message.contains(option.replaceAll("=.*", "") + " has no place in it"), message);
+        }
+        assertTrue(refusal(fullBatch(dir.resolve("c"), 1, "lbfgs", "--lr", "0.1")).contains("lr"));
+        String newton = refusal(fullBatch(dir.resolve("d"), 1, "newton"));
+        assertTrue(newton.contains("newton is for small problems (it forms the n×n Hessian")
+                && newton.contains("newton-cg needs only Hessian-vector products"), newton);
+        assertTrue(refusal(fullBatch(dir.resolve("e"), 1, "coordinate-descent"))
+                .contains("coordinate-descent is for small problems (it takes one line search per parameter)"));
+        String bfgs = refusal(List.of("train", "--data-dir", data.toString(), "--out", dir.resolve("f").toString(),
+                "--hidden", "256", "--optimizer", "bfgs"));
+        assertTrue(bfgs.contains("BFGS keeps a dense 203530×203530 inverse-Hessian approximation") && bfgs.contains("lbfgs"),
+                bfgs);
+    }
+
+    /** What a refused command prints on standard error (its exit code is 2). */
+    private static String refusal(List<String> args) {
         PrintStream err = System.err;
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
         try {
-            assertEquals(2, Main.run("train", "--data-dir", data.toString(), "--out", dir.resolve("lbfgs").toString(),
-                    "--optimizer", "lbfgs"));
+            assertEquals(2, Main.run(args.toArray(String[]::new)));
         } finally {
             System.setErr(err);
         }
-        String message = buffer.toString(StandardCharsets.UTF_8);
-        assertTrue(message.contains("lbfgs needs full-batch closures: try ./descent trajectory"), message);
+        return buffer.toString(StandardCharsets.UTF_8);
     }
 
     @Test

@@ -10,6 +10,14 @@ public interface Minimizer {
     /** Takes one step; returns the loss the closure reported at the start of the step. */
     double step(Closure closure);
 
+    /**
+     * Whether the last step could not move the parameters (a line search that found no lower
+     * point): at a minimum, or at the limit of precision. Methods without a search never stall.
+     */
+    default boolean stalled() {
+        return false;
+    }
+
     /** The parameters, by name. */
     Map<String, Tensor> parameters();
 

@@ -7,10 +7,10 @@ import descent.nn.Losses;
 import descent.nn.Mode;
 import descent.nn.Module;
 import descent.optim.fullbatch.Curvature;
-import descent.optim.fullbatch.SecondOrderClosure;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
 import descent.train.Evaluation;
+import descent.train.FullBatchTraining;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -37,6 +37,7 @@ public final class FullBatchLoss {
     private final JavaRDD<Shard> shards;
     private final ModelFactory factory;
     private final int partitions;
+    private final int examples;
     private long evaluations;
     /** The mean loss and the accuracy at the last point the cluster evaluated. */
     private double lastLoss = Double.NaN;
@@ -46,6 +47,7 @@ public final class FullBatchLoss {
         this.sc = sc;
         this.factory = model;
         this.partitions = partitions;
+        this.examples = train.size();
         this.shards = Shard.distribute(sc, Shard.split(train, partitions));
     }
 
@@ -70,8 +72,8 @@ public final class FullBatchLoss {
      * A closure over {@code driverModel}'s parameters: it evaluates the loss on the cluster at their
      * current values and leaves the gradient in each parameter's {@code grad()}.
      */
-    public SecondOrderClosure closure(Module driverModel) {
-        return new SecondOrderClosure() {
+    public FullBatchTraining.Loss closure(Module driverModel) {
+        return new FullBatchTraining.Loss() {
             @Override
             public double evaluate() {
                 return FullBatchLoss.this.evaluate(driverModel);
@@ -80,6 +82,26 @@ public final class FullBatchLoss {
             @Override
             public double[] hessianVector(double[] v) {
                 return FullBatchLoss.this.hessianVector(driverModel, v);
+            }
+
+            @Override
+            public double lastLoss() {
+                return lastLoss;
+            }
+
+            @Override
+            public double lastAccuracy() {
+                return lastAccuracy;
+            }
+
+            @Override
+            public long evaluations() {
+                return evaluations;
+            }
+
+            @Override
+            public int examples() {
+                return examples;
             }
         };
     }

@@ -20,6 +20,12 @@ public final class Bfgs extends FullBatchMinimizer {
 
     Bfgs(Map<String, Tensor> params, LineSearch lineSearch) {
         super(params, lineSearch);
+        long n = params.values().stream().mapToLong(Tensor::size).sum();
+        if (n > FullBatch.BFGS_MAX_PARAMETERS) {
+            throw new IllegalArgumentException("BFGS keeps a dense " + n + "×" + n + " inverse-Hessian approximation, "
+                    + "above the limit of " + FullBatch.BFGS_MAX_PARAMETERS + " parameters; use lbfgs, which keeps a "
+                    + "few vector pairs instead");
+        }
     }
 
     @Override

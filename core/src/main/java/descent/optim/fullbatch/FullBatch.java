@@ -16,6 +16,9 @@ public final class FullBatch {
     /** Most parameters Newton's method forms the Hessian for by default (n² doubles). */
     public static final int NEWTON_MAX_PARAMETERS = 5000;
 
+    /** Most parameters BFGS keeps its dense inverse-Hessian approximation for (n² doubles: 200 MB). */
+    public static final int BFGS_MAX_PARAMETERS = 5000;
+
     /** PR+ with Powell restarts and a strong Wolfe search with c₂ = 0.1, the textbook setting. */
     public static ConjugateGradient cg(Map<String, Tensor> params) {
         return cg(params, ConjugateGradient.Beta.PR_PLUS, 0, true, LineSearch.strongWolfe(1e-4, 0.1, 40));

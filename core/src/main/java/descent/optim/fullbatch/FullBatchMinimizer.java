@@ -111,6 +111,7 @@ abstract class FullBatchMinimizer implements Minimizer {
     }
 
     /** Whether the method can make no further progress (zero gradient or failed search). */
+    @Override
     public boolean stalled() {
         return stalled;
     }

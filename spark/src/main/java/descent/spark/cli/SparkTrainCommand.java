@@ -48,7 +48,7 @@ import picocli.CommandLine.Option;
 final class SparkTrainCommand implements Callable<Integer> {
 
     static final String CHECKPOINT = "checkpoint.safetensors";
-    static final List<String> FULL_BATCH = List.of("lbfgs", "cg", "bfgs", "newton-cg");
+    static final List<String> FULL_BATCH = OptimizerNames.FULL_BATCH_TRAINING;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -125,6 +125,7 @@ final class SparkTrainCommand implements Callable<Integer> {
             List<EpochMetrics> history;
             Module trained;
             long rounds;
+            String stopReason = null;
             long start = System.nanoTime();
             if (FULL_BATCH.contains(c.optimizer())) {
                 FullBatchRun run = new FullBatchRun(sc, model, c.optimizer(), c.hyperparameters(), train, splits.test(),
@@ -135,6 +136,7 @@ final class SparkTrainCommand implements Callable<Integer> {
                 history = run.fit(dir.resolve(CHECKPOINT), e -> epoch(dir, run.history(), e, c.epochs()));
                 trained = run.model();
                 rounds = run.evaluations();
+                stopReason = run.stopReason();
             } else {
                 var setup = new DataParallel.Setup(model, null, s.partitions(), c.batchSize(), s.syncEvery(), c.epochs(),
                         c.seed(), c.augment(), roundTimeout);
@@ -154,7 +156,7 @@ final class SparkTrainCommand implements Callable<Integer> {
             Evaluation test = Evaluation.of(trained, splits.test(), LossFunction.crossEntropy(), 1000);
             SafeTensors.save(dir.resolve("model.safetensors"), trained.stateDict(), Map.of("format", "pt",
                     "descent_config", c.toJson()));
-            new RunReport(c, history, test, null, 0, trained.parameterCount(), trained.toString()).write(dir);
+            new RunReport(c, history, test, stopReason, 0, trained.parameterCount(), trained.toString()).write(dir);
             writeCluster(dir.resolve("spark.json"), sc, s, rounds, seconds, history);
             System.out.printf(Locale.ROOT, "test accuracy %.2f%%, test loss %.4f; %d %s in %.1f s; run folder %s "
                             + "(open report.html)%n", 100 * test.accuracy(), test.loss(), rounds,
@@ -220,22 +222,16 @@ final class SparkTrainCommand implements Callable<Integer> {
                     + String.join(", ", OptimizerNames.FIRST_ORDER) + ") and the full-batch " + String.join(", ", FULL_BATCH)
                     + "; " + c.optimizer() + " is not one of them");
         }
-        if (FULL_BATCH.contains(c.optimizer()) && (c.dropout() > 0 || c.batchNorm() || c.augment() != null)) {
-            throw new IllegalArgumentException(c.optimizer() + " minimizes one deterministic full-batch loss: it takes no "
-                    + "--dropout, --batchnorm or --augment");
-        }
     }
 
-    /** A full-batch method sees every example at every evaluation: a batch size or local steps would do nothing. */
+    /**
+     * A full-batch method sees every example at every evaluation: local steps would do nothing (the
+     * shared options refuse the rest, such as --batch-size).
+     */
     private void refuseMinibatchOptionsForFullBatch(RunConfig c) {
-        if (!FULL_BATCH.contains(c.optimizer())) {
-            return;
-        }
-        for (String name : List.of("--batch-size", "--sync-every")) {
-            if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
-                throw new IllegalArgumentException(c.optimizer() + " evaluates the loss over the whole training set: "
-                        + name + " has no effect on it; leave it out, or pick a minibatch optimizer");
-            }
+        if (FULL_BATCH.contains(c.optimizer()) && spec.commandLine().getParseResult().hasMatchedOption("--sync-every")) {
+            throw new IllegalArgumentException(c.optimizer() + " evaluates the loss over the whole training set: "
+                    + "--sync-every has no effect on it; leave it out, or pick a minibatch optimizer");
         }
     }
 
