@@ -3,15 +3,20 @@ package descent.cli;
 import descent.autograd.Tensor;
 import descent.cli.plot.ContourPlot;
 import descent.io.AtomicFiles;
+import descent.optim.Continuation;
+import descent.optim.Objective;
+import descent.optim.Schedules;
 import descent.problems.TestFunction;
 import descent.problems.Trajectory;
 import descent.tensor.NdArray;
+import descent.train.SplitMix64;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,8 +37,8 @@ final class TrajectoryCommand implements Callable<Integer> {
             + "iteration.")
     List<String> optimizers;
 
-    @Option(names = "--function", description = "ellipse, quadratic, rosenbrock, beale, himmelblau, saddle, booth "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--function", description = "ellipse, quadratic, rosenbrock, beale, himmelblau, saddle, booth, "
+            + "rastrigin (default: ${DEFAULT-VALUE}).")
     String function = "rosenbrock";
 
     @Option(names = "--kappa", description = "Condition number of the ellipse ½(x² + κy²) (default: ${DEFAULT-VALUE}).")
@@ -60,11 +65,21 @@ final class TrajectoryCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     HyperparameterOptions hyper;
 
-    @Option(names = "--seed", description = "coordinate-descent: seed of the random order") Long seed;
+    @Option(names = "--seed", description = "Seed of coordinate descent's random order and of --continuation's samples "
+            + "(default: 0).") Long seed;
+
+    @Option(names = "--continuation", paramLabel = "smooth:SIGMA:STEPS[:PAIRS]", description = "Step on the function "
+            + "blurred by a Gaussian of width σ, estimated with PAIRS antithetic pairs of samples a step (default 8), σ "
+            + "falling linearly from SIGMA to 0 over STEPS steps; then the function itself (default: off).")
+    String continuation;
 
     @Override
     public Integer call() throws Exception {
         TestFunction fn = TestFunction.byName(function, kappa, p, q);
+        if (seed != null && continuation == null && optimizers.stream().noneMatch(o -> o.startsWith("coordinate-descent"))) {
+            throw new IllegalArgumentException("--seed seeds coordinate descent's random order and --continuation's "
+                    + "samples; neither is used here, so it would change nothing");
+        }
         double[] from = start != null ? start : defaultStart(fn.name());
         if (from.length != 2) {
             throw new IllegalArgumentException("--start needs two numbers, x,y");
@@ -72,7 +87,7 @@ final class TrajectoryCommand implements Callable<Integer> {
         Map<String, List<Trajectory.Point>> runs = new LinkedHashMap<>();
         for (String spec : optimizers) {
             String[] parts = spec.split(":", 2);
-            Map<String, String> h = common();
+            Map<String, String> h = common(parts[0]);
             if (parts.length > 1) {
                 for (String kv : parts[1].split(";")) {
                     String[] e = kv.split("=", 2);
@@ -83,7 +98,7 @@ final class TrajectoryCommand implements Callable<Integer> {
                 }
             }
             runs.put(spec, Trajectory.run(fn, from, steps,
-                    params -> OptimizerNames.minimizer(parts[0], new Hyperparameters(h), params)));
+                    params -> OptimizerNames.minimizer(parts[0], new Hyperparameters(h), params), continuation()));
         }
         String csv = csv(runs);
         if (out != null) {
@@ -106,9 +121,37 @@ final class TrajectoryCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, String> common() {
+    /** The continuation that {@code --continuation} names, or null. */
+    private BiFunction<Map<String, Tensor>, Objective, Continuation> continuation() {
+        if (continuation == null) {
+            return null;
+        }
+        String[] p = continuation.split(":");
+        if (!p[0].equals("smooth") || p.length < 3 || p.length > 4) {
+            throw new IllegalArgumentException("--continuation takes smooth:SIGMA:STEPS[:PAIRS], got " + continuation);
+        }
+        double sigma;
+        long length;
+        int pairs;
+        try {
+            sigma = Double.parseDouble(p[1]);
+            length = Long.parseLong(p[2]);
+            pairs = p.length > 3 ? Integer.parseInt(p[3]) : 8;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--continuation smooth:SIGMA:STEPS[:PAIRS] needs numbers, got " + continuation);
+        }
+        if (!(sigma > 0) || length < 1 || pairs < 1) {
+            throw new IllegalArgumentException("--continuation smooth:SIGMA:STEPS[:PAIRS] needs SIGMA > 0, STEPS >= 1 and "
+                    + "PAIRS >= 1, got " + continuation);
+        }
+        long s = seed != null ? seed : 0;
+        return (params, objective) -> new Continuation(Continuation.gaussianSmoothing(params, objective, pairs,
+                SplitMix64.derive(s, "continuation")), Schedules.polynomial(sigma, 0, 1, length));
+    }
+
+    private Map<String, String> common(String optimizer) {
         Map<String, String> h = hyper.values();
-        if (seed != null) {
+        if (seed != null && optimizer.equals("coordinate-descent")) {
             h.put("seed", seed.toString());
         }
         return h;

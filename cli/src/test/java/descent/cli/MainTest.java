@@ -122,6 +122,30 @@ class MainTest {
         assertTrue(lines.get(12).startsWith("\"momentum:lr=0.001\",0,"), lines.get(12));
     }
 
+    /** On Rastrigin from (3.2, −2.8): plain descent stops at the ripple near (3, −3), the annealed blur reaches the origin. */
+    @Test
+    void trajectoryStepsOnAnAnnealedBlurWithContinuation(@TempDir Path dir) throws Exception {
+        Path plain = dir.resolve("plain.csv");
+        Path blurred = dir.resolve("blurred.csv");
+        List<String> common = List.of("trajectory", "--function", "rastrigin", "--optimizer", "gd", "--lr", "0.002",
+                "--start", "3.2,-2.8", "--steps", "2000");
+        run(0, java.util.stream.Stream.concat(common.stream(), java.util.stream.Stream.of("--out", plain.toString()))
+                .toArray(String[]::new));
+        run(0, java.util.stream.Stream.concat(common.stream(), java.util.stream.Stream.of("--out", blurred.toString(),
+                "--continuation", "smooth:1:1500:4", "--seed", "3")).toArray(String[]::new));
+        String[] stuck = Files.readAllLines(plain).getLast().split(",");
+        String[] found = Files.readAllLines(blurred).getLast().split(",");
+        assertEquals(3, Double.parseDouble(stuck[1]), 0.1);
+        assertEquals(-3, Double.parseDouble(stuck[2]), 0.1);
+        assertEquals(0, Double.parseDouble(found[1]), 1e-3);
+        assertEquals(0, Double.parseDouble(found[2]), 1e-3);
+        for (String bad : List.of("blur:1:10", "smooth:1", "smooth:0:10", "smooth:1:10:0", "smooth:x:10")) {
+            assertEquals(2, Main.run("trajectory", "--function", "rastrigin", "--optimizer", "gd", "--continuation", bad),
+                    bad);
+        }
+        assertEquals(2, Main.run("trajectory", "--optimizer", "gd", "--seed", "1"), "a seed that seeds nothing");
+    }
+
     @Test
     void trajectoryRejectsHyperparametersTheOptimizerDoesNotTake() {
         assertNotEquals(0, Main.run("trajectory", "--optimizer", "adam", "--rho", "0.9"));

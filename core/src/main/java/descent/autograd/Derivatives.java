@@ -42,6 +42,8 @@ final class Derivatives {
             case Op.Sigmoid op -> new Tensor[] {g.mul(y).mul(y.neg().add(1))};
             case Op.Tanh op -> new Tensor[] {g.mul(y.mul(y).neg().add(1))};
             case Op.Erf op -> new Tensor[] {g.mul(a.mul(a).neg().exp().mul(2 / Math.sqrt(Math.PI)))};
+            case Op.Sin op -> new Tensor[] {g.mul(a.cos())};
+            case Op.Cos op -> new Tensor[] {g.mul(a.sin()).neg()};
             case Op.Where op -> {
                 Tensor zero = Tensor.zeros(g.dtype());
                 yield new Tensor[] {Tensor.where(op.cond(), g, zero), Tensor.where(op.cond(), zero, g)};

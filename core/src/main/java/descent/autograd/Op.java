@@ -28,6 +28,8 @@ public sealed interface Op {
     record Sigmoid() implements Op {}
     record Tanh() implements Op {}
     record Erf() implements Op {}
+    record Sin() implements Op {}
+    record Cos() implements Op {}
 
     /** {@code cond ? a : b} with a constant condition. */
     record Where(NdArray cond) implements Op {}

@@ -324,6 +324,15 @@ public final class Tensor {
         return unary(new Op.Erf(), UnaryOp.ERF);
     }
 
+    /** Sine of radians; its derivative cos is the next op, so every order of derivative exists. */
+    public Tensor sin() {
+        return unary(new Op.Sin(), UnaryOp.SIN);
+    }
+
+    public Tensor cos() {
+        return unary(new Op.Cos(), UnaryOp.COS);
+    }
+
     /** {@code cond != 0 ? a : b}, broadcasting all three; the condition is not differentiated. */
     public static Tensor where(NdArray cond, Tensor a, Tensor b) {
         int[] shape = Shapes.broadcast("where", Shapes.broadcast("where", cond.shape(), a.shape()), b.shape());

@@ -2,7 +2,7 @@ package descent.kernels;
 
 /** Elementwise maps of one argument. Each is computed in the element type (float or double). */
 public enum UnaryOp {
-    COPY, NEG, EXP, LOG, SQRT, ABS, SIGN, RELU, SIGMOID, TANH, ERF;
+    COPY, NEG, EXP, LOG, SQRT, ABS, SIGN, RELU, SIGMOID, TANH, ERF, SIN, COS;
 
     /** The reference definition, in double precision. */
     public double apply(double x) {
@@ -18,6 +18,8 @@ public enum UnaryOp {
             case SIGMOID -> 1 / (1 + Math.exp(-x));
             case TANH -> Math.tanh(x);
             case ERF -> erf(x);
+            case SIN -> Math.sin(x);
+            case COS -> Math.cos(x);
         };
     }
 

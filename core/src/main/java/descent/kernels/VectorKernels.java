@@ -59,7 +59,7 @@ final class VectorKernels implements Kernels {
     /** Ops whose lanewise form would round differently before and after JIT compilation (see above). */
     private static boolean transcendental(UnaryOp op) {
         return switch (op) {
-            case EXP, LOG, SIGMOID, TANH, ERF -> true;
+            case EXP, LOG, SIGMOID, TANH, ERF, SIN, COS -> true;
             case COPY, NEG, SQRT, ABS, SIGN, RELU -> false;
         };
     }
@@ -108,7 +108,7 @@ final class VectorKernels implements Kernels {
             case ABS -> v.abs();
             case SIGN -> v.blend(1f, v.compare(VectorOperators.GT, 0f)).blend(-1f, v.compare(VectorOperators.LT, 0f));
             case RELU -> v.max(0f);
-            case EXP, LOG, SIGMOID, TANH, ERF -> throw new AssertionError(op + " runs the scalar reference");
+            case EXP, LOG, SIGMOID, TANH, ERF, SIN, COS -> throw new AssertionError(op + " runs the scalar reference");
         };
     }
 
@@ -343,7 +343,7 @@ final class VectorKernels implements Kernels {
             case ABS -> v.abs();
             case SIGN -> v.blend(1d, v.compare(VectorOperators.GT, 0d)).blend(-1d, v.compare(VectorOperators.LT, 0d));
             case RELU -> v.max(0d);
-            case EXP, LOG, SIGMOID, TANH, ERF -> throw new AssertionError(op + " runs the scalar reference");
+            case EXP, LOG, SIGMOID, TANH, ERF, SIN, COS -> throw new AssertionError(op + " runs the scalar reference");
         };
     }
 

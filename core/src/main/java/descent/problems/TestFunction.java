@@ -68,7 +68,19 @@ public record TestFunction(String name, UnaryOperator<Tensor> f, List<double[]> 
                 List.of(new double[] {1, 3}));
     }
 
-    /** By name: ellipse (with kappa), quadratic (with P and q), rosenbrock, beale, himmelblau, saddle, booth. */
+    /**
+     * 20 + Σᵢ (θᵢ² − 10·cos 2πθᵢ): a bowl covered in ripples, a local minimum near every integer
+     * point and the global one at the origin (Rastrigin, 1974). Blurred by a Gaussian of standard
+     * deviation σ it is 20 + Σᵢ (θᵢ² + σ² − 10·e^(−2π²σ²)·cos 2πθᵢ): the ripples fade and the bowl stays.
+     */
+    public static TestFunction rastrigin() {
+        return new TestFunction("rastrigin", t -> {
+            Tensor twoPi = t.mul(2 * Math.PI);
+            return t.pow(2).sub(twoPi.cos().mul(10)).sum().add(20);
+        }, List.of(new double[] {0, 0}));
+    }
+
+    /** By name: ellipse (with kappa), quadratic (with P and q), rosenbrock, beale, himmelblau, saddle, booth, rastrigin. */
     public static TestFunction byName(String name, double kappa, double[] p, double[] q) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "ellipse" -> ellipse(kappa);
@@ -78,8 +90,9 @@ public record TestFunction(String name, UnaryOperator<Tensor> f, List<double[]> 
             case "himmelblau" -> himmelblau();
             case "saddle" -> saddle();
             case "booth" -> booth();
+            case "rastrigin" -> rastrigin();
             default -> throw new IllegalArgumentException("unknown function '" + name
-                    + "' (expected ellipse, quadratic, rosenbrock, beale, himmelblau, saddle or booth)");
+                    + "' (expected ellipse, quadratic, rosenbrock, beale, himmelblau, saddle, booth or rastrigin)");
         };
     }
 

@@ -2,12 +2,14 @@ package descent.problems;
 
 import descent.autograd.Tensor;
 import descent.optim.Closure;
+import descent.optim.Continuation;
 import descent.optim.Minimizer;
 import descent.optim.Objective;
 import descent.tensor.NdArray;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /** Runs a minimizer on a 2-D {@link TestFunction} in float64 and records where it goes. */
@@ -24,14 +26,26 @@ public final class Trajectory {
      */
     public static List<Point> run(TestFunction fn, double[] start, long steps,
                                   Function<Map<String, Tensor>, Minimizer> optimizer) {
+        return run(fn, start, steps, optimizer, null);
+    }
+
+    /**
+     * The same, each step on the objective of a continuation built over the parameter and the
+     * function (null: the function itself); the rows record the real function's value.
+     */
+    public static List<Point> run(TestFunction fn, double[] start, long steps,
+                                  Function<Map<String, Tensor>, Minimizer> optimizer,
+                                  BiFunction<Map<String, Tensor>, Objective, Continuation> continuation) {
         Tensor theta = Tensor.param(NdArray.of(start.clone(), 2));
         Map<String, Tensor> params = Map.of("theta", theta);
         Minimizer m = optimizer.apply(params);
-        Closure closure = Objective.closure(params, () -> fn.apply(theta));
+        Objective objective = () -> fn.apply(theta);
+        Closure plain = Objective.closure(params, objective);
+        Continuation series = continuation == null ? null : continuation.apply(params, objective);
         List<Point> rows = new ArrayList<>();
         rows.add(point(0, fn, theta));
         for (long s = 1; s <= steps; s++) {
-            m.step(closure);
+            m.step(series == null ? plain : series.at(s - 1));
             Point p = point(s, fn, theta);
             rows.add(p);
             if (!Double.isFinite(p.x()) || !Double.isFinite(p.y())) {

@@ -66,6 +66,8 @@ final class OpRegistry {
                 op("sigmoid", x -> x.get(0).sigmoid(), s(3, 4)),
                 op("tanh", x -> x.get(0).tanh(), s(3, 4)),
                 op("erf", x -> x.get(0).erf(), s(3, 4)),
+                op("sin", x -> x.get(0).sin(), s(3, 4)),
+                op("cos", x -> x.get(0).cos(), s(3, 4)),
                 op("clamp", x -> x.get(0).clamp(-0.5, 0.7), s(3, 4)),
                 op("where", x -> Tensor.where(CONDITION, x.get(0), x.get(1)), s(3, 4), s(4)),
                 op("reshape", x -> x.get(0).reshape(4, 6).mul(x.get(1)), s(2, 3, 4), s(4, 6)),
