@@ -92,7 +92,7 @@ public final class Conventions {
 
     private static String undamped(TorchMomentum v) {
         return "PyTorch takes the first gradient undamped (b₁ = g₁, not (1 − τ)·g₁), so its trace keeps an extra "
-                + "τ·μᵗ⁻¹·g₁ = " + v.dampening() + "·" + v.momentum() + "ᵗ⁻¹·g₁ that fades but never vanishes";
+                + "τ·μᵗ⁻¹·g₁ = " + v.dampening() + "·" + v.momentum() + "ᵗ⁻¹·g₁ that fades only geometrically";
     }
 
     // ---- Nesterov momentum ----------------------------------------------------------------------
