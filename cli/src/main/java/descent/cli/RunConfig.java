@@ -7,6 +7,7 @@ import descent.io.Json;
 import descent.nn.Activation;
 import descent.nn.BatchNorm1d;
 import descent.nn.Classifier;
+import descent.nn.Dropout;
 import descent.nn.Mlp;
 import descent.nn.Standardize;
 import descent.optim.FirstOrder;
@@ -31,7 +32,7 @@ import java.util.Set;
  * the model for {@code evaluate} and the whole run for {@code --resume}.
  */
 public record RunConfig(String dataset, int[] hidden, String activation, String init, boolean batchNorm,
-                        String batchNormConvention, double batchNormMomentum, double dropout,
+                        String batchNormConvention, double batchNormMomentum, double dropout, String dropoutForm,
                  String normalization, String optimizer, Map<String, String> hyperparameters, int batchSize,
                  int epochs, String augment, int earlyStopping, double minDelta, double valSplit, String curriculum,
                  double clipGradNorm, int accumulate, boolean decayAll, int probes, int limit, long seed,
@@ -46,7 +47,9 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
     /**
      * How batch norm's running statistics follow the batches: {@code pytorch} (momentum, default
      * 0.1, weighs the new batch), {@code keras} (momentum, default 0.99, weighs the old value) or
-     * {@code cumulative} (the plain average of all batches, PyTorch's momentum=None).
+     * {@code cumulative} (the plain average of all batches, PyTorch's momentum=None) or {@code notes}
+     * (the notes' EMA: δ, default 0.1, weighs the new batch, biased variance, starting at the first
+     * batch's statistics).
      */
     public BatchNorm1d.Momentum batchNormRunningStatistics() {
         return switch (batchNormConvention) {
@@ -59,8 +62,22 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
                 }
                 yield BatchNorm1d.Momentum.cumulativeAverage();
             }
-            default -> throw new IllegalArgumentException("--batchnorm-convention must be pytorch, keras or cumulative, "
-                    + "got " + batchNormConvention);
+            case "notes" -> BatchNorm1d.Momentum.notes(Double.isNaN(batchNormMomentum) ? 0.1 : batchNormMomentum);
+            default -> throw new IllegalArgumentException("--batchnorm-convention must be pytorch, keras, cumulative "
+                    + "or notes, got " + batchNormConvention);
+        };
+    }
+
+    /**
+     * Where dropout's correction goes: {@code inverted} (survivors scaled by 1/(1 − p) in training)
+     * or {@code scale-at-test} (the lecture's form: outputs scaled by 1 − p in evaluation).
+     */
+    public Dropout.Form dropoutFormValue() {
+        return switch (dropoutForm) {
+            case "inverted" -> Dropout.Form.INVERTED;
+            case "scale-at-test" -> Dropout.Form.SCALE_AT_TEST;
+            default -> throw new IllegalArgumentException("--dropout-form must be inverted or scale-at-test, got "
+                    + dropoutForm);
         };
     }
 
@@ -128,7 +145,7 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
         sizes[sizes.length - 1] = classes;
         Activation act = Activation.parse(activation);
         Mlp.Spec spec = Mlp.Spec.of(sizes).withActivation(act).withBatchNorm(batchNorm).withDropout(dropout)
-                .withBatchNormMomentum(batchNormRunningStatistics());
+                .withBatchNormMomentum(batchNormRunningStatistics()).withDropoutForm(dropoutFormValue());
         if (!init.equals("default")) {
             spec = spec.withInit(Init.parse(init, act.gain()));
         }
@@ -144,6 +161,9 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
         f.put("init", Json.quote(init));
         f.put("batchnorm", Boolean.toString(batchNorm));
         f.put("dropout", Double.toString(dropout));
+        if (!dropoutForm.equals("inverted")) { // newer than the format: written only when used
+            f.put("dropout_form", Json.quote(dropoutForm));
+        }
         f.put("normalization", Json.quote(normalization));
         f.put("optimizer", Json.quote(optimizer));
         StringBuilder h = new StringBuilder("{");
@@ -199,7 +219,8 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
             int[] hidden = ((List<?>) m.get("hidden")).stream().mapToInt(v -> ((Number) v).intValue()).toArray();
             return new RunConfig((String) m.get("dataset"), hidden, (String) m.get("activation"), (String) m.get("init"),
                     (Boolean) m.get("batchnorm"), m.get("batchnorm_convention") instanceof String bc ? bc : "pytorch",
-                    m.get("batchnorm_momentum") instanceof Number bm ? bm.doubleValue() : Double.NaN, num(m, "dropout"), (String) m.get("normalization"),
+                    m.get("batchnorm_momentum") instanceof Number bm ? bm.doubleValue() : Double.NaN, num(m, "dropout"),
+                    m.get("dropout_form") instanceof String df ? df : "inverted", (String) m.get("normalization"),
                     (String) m.get("optimizer"), hyper, (int) num(m, "batch_size"), (int) num(m, "epochs"),
                     (String) m.get("augment"), (int) num(m, "early_stopping"), num(m, "min_delta"), num(m, "val_split"),
                     (String) m.get("curriculum"), num(m, "clip_grad_norm"),

@@ -207,6 +207,9 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (c.dropout() > 0) {
                 sb.append(", dropout ").append(c.dropout());
+                if (!c.dropoutForm().equals("inverted")) {
+                    sb.append(' ').append(c.dropoutForm());
+                }
             }
             if (c.augment() != null) {
                 sb.append(", augment ").append(c.augment());

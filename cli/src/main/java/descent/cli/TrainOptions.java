@@ -52,12 +52,19 @@ public final class TrainOptions {
     @Option(names = "--dropout", description = "Dropout probability after each hidden layer (default: 0).")
     double dropout = 0;
 
+    @Option(names = "--dropout-form", description = "Where dropout's correction goes: inverted (survivors scaled by "
+            + "1/(1 - p) in training, evaluation untouched) or scale-at-test (the lecture's: masks only in training, "
+            + "outputs scaled by the keep probability 1 - p in evaluation) (default: inverted).")
+    String dropoutForm;
+
     @Option(names = "--batchnorm", description = "Batch norm after each hidden Linear layer.")
     boolean batchNorm;
 
     @Option(names = "--batchnorm-convention", description = "How batch norm's running statistics follow the batches: "
             + "pytorch (momentum weighs the new batch, default 0.1), keras (momentum weighs the old value, default 0.99) "
-            + "or cumulative (the average of all batches) (default: pytorch).")
+            + "cumulative (the average of all batches) or notes (the notes' EMA: momentum δ weighs the new batch, "
+            + "default 0.1, biased variance, and the averages start at the first batch's mean and variance instead "
+            + "of 0 and 1) (default: pytorch).")
     String batchNormConvention;
 
     @Option(names = "--batchnorm-momentum", description = "Batch norm's momentum in that convention.")
@@ -122,6 +129,10 @@ public final class TrainOptions {
             throw new IllegalArgumentException("--batchnorm-convention and --batchnorm-momentum set batch norm's running "
                     + "statistics: give --batchnorm too");
         }
+        if (dropoutForm != null && dropout == 0) {
+            throw new IllegalArgumentException("--dropout-form says where dropout's 1/(1 - p) correction goes: give "
+                    + "--dropout P too");
+        }
         if (probes < 0) {
             throw new IllegalArgumentException("--probes takes a number of steps, at least 1 (0: off), got " + probes);
         }
@@ -141,10 +152,12 @@ public final class TrainOptions {
         }
         RunConfig c = new RunConfig(DatasetStore.source(dataset).name(), hidden, activation, init, batchNorm,
                 batchNormConvention != null ? batchNormConvention : "pytorch",
-                batchNormMomentum != null ? batchNormMomentum : Double.NaN, dropout, normalization,
+                batchNormMomentum != null ? batchNormMomentum : Double.NaN, dropout,
+                dropoutForm != null ? dropoutForm : "inverted", normalization,
                 method, h, batchSize != null ? batchSize : 128, epochs, augment, earlyStopping, minDelta, vs, curriculum,
                 clipGradNorm, accumulate, decayAll, probes, limit, common.seedOr(1), common.threadsOr(Parallel.threads()));
         c.batchNormRunningStatistics(); // refuses a convention it does not know, or a momentum it does not take
+        c.dropoutFormValue();
         return c;
     }
 

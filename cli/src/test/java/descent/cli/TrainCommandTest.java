@@ -118,6 +118,59 @@ class TrainCommandTest {
         assertTrue(MainTest.run(0, "train", "--help").contains("normal-std:S (standard deviation S)"));
     }
 
+    /** The message a refused command line prints on standard error (exit code 2). */
+    private static String refusal(String... args) {
+        PrintStream err = System.err;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(2, Main.run(args));
+        } finally {
+            System.setErr(err);
+        }
+        return buffer.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A run with the lecture's dropout and the notes' batch-norm EMA saves both in config.json, and
+     * evaluate rebuilds the model with them: the same weights evaluated as inverted dropout give
+     * another loss.
+     */
+    @Test
+    void scaleAtTestDropoutAndTheNotesBatchNormAreSavedAndEvaluateUsesThem() throws IOException {
+        Path run = dir.resolve("lecture");
+        String out = MainTest.run(0, args(run, 1, "--dropout-form", "scale-at-test", "--batchnorm",
+                "--batchnorm-convention", "notes").toArray(String[]::new));
+        assertTrue(out.contains("dropout 0.1 scale-at-test"), out);
+        String config = Files.readString(run.resolve("config.json"));
+        assertTrue(config.contains("\"dropout_form\": \"scale-at-test\"") && config.contains("\"batchnorm_convention\": \"notes\""),
+                config);
+        assertEquals(descent.nn.Dropout.Form.SCALE_AT_TEST, RunConfig.parse(config, "test").dropoutFormValue());
+        assertEquals(descent.nn.BatchNorm1d.Momentum.notes(0.1), RunConfig.parse(config, "test").batchNormRunningStatistics());
+        double loss = Double.parseDouble(Files.readString(run.resolve("metrics.json"))
+                .replaceAll("(?s).*\"test_loss\": ([0-9.]+).*", "$1"));
+        String eval = MainTest.run(0, "evaluate", "--model", run.toString(), "--data-dir", data.toString());
+        assertTrue(eval.contains(String.format(java.util.Locale.ROOT, "loss %.4f", loss)), eval + " vs " + loss);
+
+        Path asInverted = Files.createDirectories(dir.resolve("as-inverted"));
+        Files.copy(run.resolve("model.safetensors"), asInverted.resolve("model.safetensors"));
+        Files.writeString(asInverted.resolve("config.json"), config.replace("\"dropout_form\": \"scale-at-test\",", ""));
+        String other = MainTest.run(0, "evaluate", "--model", asInverted.toString(), "--data-dir", data.toString());
+        assertTrue(!other.contains(String.format(java.util.Locale.ROOT, "loss %.4f", loss)), other);
+
+        assertTrue(refusal("train", "--data-dir", data.toString(), "--out", dir.resolve("a").toString(),
+                "--dropout-form", "scale-at-test").contains("--dropout-form says where dropout's 1/(1 - p) correction "
+                + "goes: give --dropout P too"));
+        assertTrue(refusal(args(dir.resolve("b"), 1, "--dropout-form", "lecture").toArray(String[]::new))
+                .contains("--dropout-form must be inverted or scale-at-test, got lecture"));
+        assertTrue(refusal(args(dir.resolve("c"), 1, "--batchnorm-convention", "notes").toArray(String[]::new))
+                .contains("give --batchnorm too"));
+        assertTrue(refusal(args(dir.resolve("d"), 1, "--batchnorm", "--batchnorm-convention", "notes",
+                "--batchnorm-momentum", "1.5").toArray(String[]::new)).contains("momentum weight must be in [0, 1], got 1.5"));
+        assertTrue(refusal(args(dir.resolve("e"), 1, "--batchnorm", "--batchnorm-convention", "piastra")
+                .toArray(String[]::new)).contains("must be pytorch, keras, cumulative or notes, got piastra"));
+    }
+
     private static List<String> fullBatch(Path out, int iterations, String method, String... more) {
         List<String> a = new ArrayList<>(List.of("train", "--data-dir", data.toString(), "--out", out.toString(),
                 "--epochs", Integer.toString(iterations), "--hidden", "16", "--threads", "1", "--optimizer", method));
@@ -176,17 +229,8 @@ class TrainCommandTest {
                 bfgs);
     }
 
-    /** What a refused command prints on standard error (its exit code is 2). */
     private static String refusal(List<String> args) {
-        PrintStream err = System.err;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(2, Main.run(args.toArray(String[]::new)));
-        } finally {
-            System.setErr(err);
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
+        return refusal(args.toArray(String[]::new));
     }
 
     @Test

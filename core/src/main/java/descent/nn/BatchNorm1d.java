@@ -18,7 +18,11 @@ import descent.tensor.Shapes;
  * <p>The running-average convention is a {@link Momentum}: PyTorch's "momentum" is the weight on
  * the new batch (r ← (1−m)·r + m·batch, default m = 0.1, variance unbiased by N/(N−1)); Keras's
  * "momentum" is the weight on the old value (r ← m·r + (1−m)·batch, default m = 0.99, biased
- * variance); PyTorch's momentum=None is the cumulative average of all batches.
+ * variance); PyTorch's momentum=None is the cumulative average of all batches. The notes' EMA
+ * (Piastra) weighs the new batch by δ like PyTorch, keeps the biased variance σ²_B = (1/m)Σ(x − μ_B)²,
+ * and starts at the first batch, EMA⁽⁰⁾ = (μ_B⁽⁰⁾, σ²_B⁽⁰⁾), instead of at (0, 1). Whether the
+ * first batch has been seen is {@code num_batches_tracked}, kept in the state dict, so a saved and
+ * resumed model goes on averaging instead of starting again.
  */
 public final class BatchNorm1d extends Module {
 
@@ -28,8 +32,11 @@ public final class BatchNorm1d extends Module {
      * @param weightOnNew      w in r ← (1−w)·r + w·batch (ignored when cumulative)
      * @param cumulative       use w = 1/(batches seen): the plain average of every batch so far
      * @param unbiasedVariance store the batch variance times N/(N−1)
+     * @param startAtFirstBatch the first batch's statistics replace the initial (0, 1) outright
+     *                          (weight 1 on the first batch), as in the notes' EMA⁽⁰⁾
      */
-    public record Momentum(double weightOnNew, boolean cumulative, boolean unbiasedVariance) {
+    public record Momentum(double weightOnNew, boolean cumulative, boolean unbiasedVariance,
+                           boolean startAtFirstBatch) {
         public Momentum {
             if (!cumulative && !(weightOnNew >= 0 && weightOnNew <= 1)) {
                 throw new IllegalArgumentException("BatchNorm1d: momentum weight must be in [0, 1], got " + weightOnNew);
@@ -38,26 +45,42 @@ public final class BatchNorm1d extends Module {
 
         /** PyTorch's convention: {@code momentum} weighs the new batch. */
         public static Momentum pytorch(double momentum) {
-            return new Momentum(momentum, false, true);
+            return new Momentum(momentum, false, true, false);
         }
 
         /** Keras's convention: {@code momentum} weighs the old running value; variance biased. */
         public static Momentum keras(double momentum) {
-            return new Momentum(1 - momentum, false, false);
+            return new Momentum(1 - momentum, false, false, false);
         }
 
         /** PyTorch's momentum=None: the cumulative average over all batches seen. */
         public static Momentum cumulativeAverage() {
-            return new Momentum(Double.NaN, true, true);
+            return new Momentum(Double.NaN, true, true, false);
+        }
+
+        /**
+         * The notes' EMA: EMA⁽ᵗ⁾ = δ·batch⁽ᵗ⁾ + (1 − δ)·EMA⁽ᵗ⁻¹⁾ with EMA⁽⁰⁾ = the first batch's
+         * mean and biased variance.
+         */
+        public static Momentum notes(double delta) {
+            return new Momentum(delta, false, false, true);
+        }
+
+        /** This convention, but starting at the first batch's statistics. */
+        public Momentum startingAtFirstBatch() {
+            return new Momentum(weightOnNew, cumulative, unbiasedVariance, true);
         }
 
         double weight(double batchesSeen) {
-            return cumulative ? 1 / batchesSeen : weightOnNew;
+            // The cumulative average gives the first batch weight 1 already.
+            return cumulative ? 1 / batchesSeen : startAtFirstBatch && batchesSeen == 1 ? 1 : weightOnNew;
         }
 
         @Override
         public String toString() {
-            return cumulative ? "cumulative" : "weight on new batch " + weightOnNew;
+            String variance = unbiasedVariance ? "" : ", biased variance";
+            return (cumulative ? "cumulative" : "weight on new batch " + weightOnNew) + variance
+                    + (startAtFirstBatch && !cumulative ? ", starting at the first batch" : "");
         }
     }
 

@@ -31,9 +31,11 @@ public final class Mlp extends Module {
      * @param dtype               of every parameter
      * @param batchNormMomentum   how batch norm's running statistics follow the batches (PyTorch's
      *                            momentum 0.1 on the new batch by default)
+     * @param dropoutForm         where dropout's 1/(1 − p) correction goes (inverted by default)
      */
     public record Spec(int[] sizes, Activation activation, Initializer weightInit, boolean batchNorm, double dropout,
-                       boolean biasBeforeBatchNorm, DType dtype, BatchNorm1d.Momentum batchNormMomentum) {
+                       boolean biasBeforeBatchNorm, DType dtype, BatchNorm1d.Momentum batchNormMomentum,
+                       Dropout.Form dropoutForm) {
         public Spec {
             if (sizes.length < 2) {
                 throw new IllegalArgumentException("Mlp: needs at least input and output sizes, got "
@@ -41,40 +43,53 @@ public final class Mlp extends Module {
             }
             sizes = sizes.clone();
             Objects.requireNonNull(batchNormMomentum, "batchNormMomentum");
+            Objects.requireNonNull(dropoutForm, "dropoutForm");
         }
 
         /** ReLU, Kaiming normal, no batch norm or dropout, float32. */
         public static Spec of(int... sizes) {
             return new Spec(sizes, Activation.relu(), null, false, 0, false, DType.FLOAT32,
-                    BatchNorm1d.Momentum.pytorch(0.1));
+                    BatchNorm1d.Momentum.pytorch(0.1), Dropout.Form.INVERTED);
         }
 
         public Spec withActivation(Activation a) {
-            return new Spec(sizes, a, weightInit, batchNorm, dropout, biasBeforeBatchNorm, dtype, batchNormMomentum);
+            return new Spec(sizes, a, weightInit, batchNorm, dropout, biasBeforeBatchNorm, dtype, batchNormMomentum,
+                    dropoutForm);
         }
 
         public Spec withInit(Initializer init) {
-            return new Spec(sizes, activation, init, batchNorm, dropout, biasBeforeBatchNorm, dtype, batchNormMomentum);
+            return new Spec(sizes, activation, init, batchNorm, dropout, biasBeforeBatchNorm, dtype,
+                    batchNormMomentum, dropoutForm);
         }
 
         public Spec withBatchNorm(boolean on) {
-            return new Spec(sizes, activation, weightInit, on, dropout, biasBeforeBatchNorm, dtype, batchNormMomentum);
+            return new Spec(sizes, activation, weightInit, on, dropout, biasBeforeBatchNorm, dtype,
+                    batchNormMomentum, dropoutForm);
         }
 
         public Spec withDropout(double p) {
-            return new Spec(sizes, activation, weightInit, batchNorm, p, biasBeforeBatchNorm, dtype, batchNormMomentum);
+            return new Spec(sizes, activation, weightInit, batchNorm, p, biasBeforeBatchNorm, dtype,
+                    batchNormMomentum, dropoutForm);
         }
 
         public Spec withBiasBeforeBatchNorm(boolean on) {
-            return new Spec(sizes, activation, weightInit, batchNorm, dropout, on, dtype, batchNormMomentum);
+            return new Spec(sizes, activation, weightInit, batchNorm, dropout, on, dtype, batchNormMomentum,
+                    dropoutForm);
         }
 
         public Spec withDtype(DType d) {
-            return new Spec(sizes, activation, weightInit, batchNorm, dropout, biasBeforeBatchNorm, d, batchNormMomentum);
+            return new Spec(sizes, activation, weightInit, batchNorm, dropout, biasBeforeBatchNorm, d,
+                    batchNormMomentum, dropoutForm);
         }
 
         public Spec withBatchNormMomentum(BatchNorm1d.Momentum m) {
-            return new Spec(sizes, activation, weightInit, batchNorm, dropout, biasBeforeBatchNorm, dtype, m);
+            return new Spec(sizes, activation, weightInit, batchNorm, dropout, biasBeforeBatchNorm, dtype, m,
+                    dropoutForm);
+        }
+
+        public Spec withDropoutForm(Dropout.Form f) {
+            return new Spec(sizes, activation, weightInit, batchNorm, dropout, biasBeforeBatchNorm, dtype,
+                    batchNormMomentum, f);
         }
 
         /** The initializer actually used. */
@@ -98,7 +113,7 @@ public final class Mlp extends Module {
             }
             list.add(spec.activation());
             if (spec.dropout() > 0) {
-                list.add(new Dropout(spec.dropout()));
+                list.add(new Dropout(spec.dropout(), spec.dropoutForm()));
             }
         }
         list.add(new Linear(s[s.length - 2], s[s.length - 1], true, init, spec.dtype(), rng));

@@ -58,6 +58,46 @@ class BatchNormTest {
         assertArrayEquals(new double[] {(2 + 18) / 2.0, (8 + 72) / 2.0}, bn.runningVar().value().toDoubleArray(), 1e-12);
     }
 
+    /**
+     * The notes' EMA (Piastra): EMA⁽⁰⁾ is the first batch's mean and biased variance σ²_B =
+     * (1/m)Σ(x − μ_B)², then EMA⁽ᵗ⁾ = δ·batch⁽ᵗ⁾ + (1 − δ)·EMA⁽ᵗ⁻¹⁾. BATCH·3 has mean [6, 12] and
+     * biased variance [9, 36].
+     */
+    @Test
+    void notesEmaStartsAtTheFirstBatchWithItsBiasedVariance() {
+        BatchNorm1d bn = new BatchNorm1d(2, 1e-5, BatchNorm1d.Momentum.notes(0.1), true, F64);
+        bn.forward(Tensor.of(BATCH), Mode.train(null));
+        assertArrayEquals(new double[] {2, 4}, bn.runningMean().value().toDoubleArray(), 1e-12);
+        assertArrayEquals(new double[] {1, 4}, bn.runningVar().value().toDoubleArray(), 1e-12);
+        bn.forward(Tensor.of(BATCH.mul(3)), Mode.train(null));
+        assertArrayEquals(new double[] {0.1 * 6 + 0.9 * 2, 0.1 * 12 + 0.9 * 4}, bn.runningMean().value().toDoubleArray(), 1e-12);
+        assertArrayEquals(new double[] {0.1 * 9 + 0.9 * 1, 0.1 * 36 + 0.9 * 4}, bn.runningVar().value().toDoubleArray(), 1e-12);
+    }
+
+    @Test
+    void anyConventionCanStartAtTheFirstBatch() {
+        BatchNorm1d bn = new BatchNorm1d(2, 1e-5, BatchNorm1d.Momentum.pytorch(0.1).startingAtFirstBatch(), true, F64);
+        bn.forward(Tensor.of(BATCH), Mode.train(null));
+        assertArrayEquals(new double[] {2, 4}, bn.runningMean().value().toDoubleArray(), 1e-12);
+        assertArrayEquals(new double[] {2, 8}, bn.runningVar().value().toDoubleArray(), 1e-12); // PyTorch's: unbiased
+        assertEquals("weight on new batch 0.1, starting at the first batch",
+                BatchNorm1d.Momentum.pytorch(0.1).startingAtFirstBatch().toString());
+    }
+
+    /** num_batches_tracked travels in the state dict: a reloaded layer goes on averaging, it does not restart. */
+    @Test
+    void aReloadedLayerDoesNotStartAgainAtItsNextBatch() {
+        BatchNorm1d trained = new BatchNorm1d(2, 1e-5, BatchNorm1d.Momentum.notes(0.1), true, F64);
+        trained.forward(Tensor.of(BATCH), Mode.train(null));
+        BatchNorm1d resumed = new BatchNorm1d(2, 1e-5, BatchNorm1d.Momentum.notes(0.1), true, F64);
+        resumed.loadStateDict(trained.stateDict(), true);
+        trained.forward(Tensor.of(BATCH.mul(3)), Mode.train(null));
+        resumed.forward(Tensor.of(BATCH.mul(3)), Mode.train(null));
+        assertArrayEquals(trained.runningMean().value().toDoubleArray(), resumed.runningMean().value().toDoubleArray());
+        assertArrayEquals(trained.runningVar().value().toDoubleArray(), resumed.runningVar().value().toDoubleArray());
+        assertArrayEquals(new double[] {2.4, 4.8}, resumed.runningMean().value().toDoubleArray(), 1e-12);
+    }
+
     @Test
     void evaluationUsesRunningStatisticsAndChangesNothing() {
         BatchNorm1d bn = new BatchNorm1d(2, F64);

@@ -46,6 +46,8 @@ class LayerGradientTest {
                 Arguments.of("Flatten", new Sequential(new Flatten(), new Linear(6, 2, true, Init.lecunNormal(), F64, rng(3))),
                         s(3, 2, 3), eval),
                 Arguments.of("Dropout (training)", new Dropout(0.4), s(4, 5), train),
+                Arguments.of("Dropout, scale at test (training)", new Dropout(0.4, Dropout.Form.SCALE_AT_TEST), s(4, 5), train),
+                Arguments.of("Dropout, scale at test (evaluation)", new Dropout(0.4, Dropout.Form.SCALE_AT_TEST), s(4, 5), eval),
                 Arguments.of("BatchNorm1d (training)", new BatchNorm1d(4, F64), s(6, 4), train),
                 Arguments.of("BatchNorm1d (training, [N, C, L])", new BatchNorm1d(3, F64), s(4, 3, 2), train),
                 Arguments.of("BatchNorm1d (evaluation)", trainedBn, s(6, 4), eval),
