@@ -72,6 +72,9 @@ final class ProgressBar implements Callback {
     public void onEpochEnd(Trainer trainer, EpochMetrics m) {
         StringBuilder sb = new StringBuilder(live ? "\r\033[K" : "");
         sb.append(String.format(Locale.ROOT, "%s  loss %.4f  acc %6.2f%%", label(), m.trainLoss(), 100 * m.trainAccuracy()));
+        if (m.averaged()) {
+            sb.append("  │ averaged weights:");
+        }
         if (!Double.isNaN(m.validationLoss())) {
             sb.append(String.format(Locale.ROOT, "  │ val loss %.4f  acc %6.2f%%", m.validationLoss(),
                     100 * m.validationAccuracy()));

@@ -49,7 +49,7 @@ public final class Trainer {
     /**
      * What to train on what, and how: {@link #of} names the model, its optimizer and the training
      * data, and defaults the rest (cross-entropy, no validation or test set, one epoch, seed 0, no
-     * callbacks, no checkpoint file); {@code with...} sets each.
+     * callbacks, no checkpoint file, no averaging); {@code with...} sets each.
      *
      * @param validation evaluated after each epoch (early stopping watches its loss), or null
      * @param test       evaluated after each epoch, or null
