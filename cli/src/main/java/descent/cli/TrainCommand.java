@@ -138,6 +138,11 @@ final class TrainCommand implements Callable<Integer> {
                         + String.join(", ", OptimizerNames.FIRST_ORDER) + "); " + c.optimizer()
                         + " needs full-batch closures: try ./descent trajectory");
             }
+            if (c.averaging() != null && c.averaging().uniform() && c.averaging().start() >= totalSteps) {
+                throw new IllegalArgumentException("--average " + c.average() + " starts averaging after step "
+                        + c.averaging().start() + ", but the run takes " + totalSteps + " optimizer steps: nothing would "
+                        + "be averaged; give a START below " + totalSteps);
+            }
             Optimizer optimizer = c.optimizer(model.trainableParameters(), totalSteps);
             List<Callback> callbacks = new ArrayList<>();
             callbacks.add(new ProgressBar(System.out, c.epochs()));

@@ -1,6 +1,7 @@
 package descent.optim;
 
 import descent.autograd.Tensor;
+import descent.tensor.Fused;
 import descent.tensor.NdArray;
 import java.util.Arrays;
 import java.util.Collections;
@@ -28,11 +29,16 @@ public final class Averaging {
                 + "default 0) or ema:DECAY (an exponential average, DECAY in (0, 1))";
 
         public Spec {
-            if (uniform && start < 0) {
-                throw new IllegalArgumentException("polyak: start must be >= 0, got " + start);
+            if (uniform && (start < 0 || decay != 0)) {
+                throw new IllegalArgumentException("polyak: start must be >= 0 and there is no decay, got start " + start
+                        + ", decay " + decay);
             }
             if (!uniform) {
                 Transforms.requireFraction("exponential averaging", "decay", decay);
+                if (start != 0) {
+                    throw new IllegalArgumentException("exponential averaging starts at the first update, got start "
+                            + start);
+                }
             }
         }
 
@@ -171,7 +177,7 @@ public final class Averaging {
             } else if (uniform) {
                 average.put(name, avg.add(v.sub(avg).mul(1.0 / averaged))); // the running mean, one value at a time
             } else {
-                average.put(name, avg.mul(decay).add(v.mul(1 - decay)));
+                average.put(name, Fused.axpby(decay, avg, 1 - decay, v)); // one pass, not three
             }
         });
     }
