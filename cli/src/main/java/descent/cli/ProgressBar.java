@@ -72,12 +72,13 @@ final class ProgressBar implements Callback {
     public void onEpochEnd(Trainer trainer, EpochMetrics m) {
         StringBuilder sb = new StringBuilder(live ? "\r\033[K" : "");
         sb.append(String.format(Locale.ROOT, "%s  loss %.4f  acc %6.2f%%", label(), m.trainLoss(), 100 * m.trainAccuracy()));
+        String of = m.averaged() ? "averaged " : ""; // measured with iterate averaging's weights
         if (!Double.isNaN(m.validationLoss())) {
-            sb.append(String.format(Locale.ROOT, "  │ val loss %.4f  acc %6.2f%%", m.validationLoss(),
+            sb.append(String.format(Locale.ROOT, "  │ " + of + "val loss %.4f  acc %6.2f%%", m.validationLoss(),
                     100 * m.validationAccuracy()));
         }
         if (!Double.isNaN(m.testLoss())) {
-            sb.append(String.format(Locale.ROOT, "  │ test loss %.4f  acc %6.2f%%", m.testLoss(), 100 * m.testAccuracy()));
+            sb.append(String.format(Locale.ROOT, "  │ " + of + "test loss %.4f  acc %6.2f%%", m.testLoss(), 100 * m.testAccuracy()));
         }
         sb.append(String.format(Locale.ROOT, "  │ %s samples/s, %.1f s", thousands(m.samplesPerSecond()), m.seconds()));
         out.println(sb);

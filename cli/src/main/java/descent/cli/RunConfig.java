@@ -10,6 +10,7 @@ import descent.nn.Classifier;
 import descent.nn.Dropout;
 import descent.nn.Mlp;
 import descent.nn.Standardize;
+import descent.optim.Averaging;
 import descent.optim.FirstOrder;
 import descent.optim.GlobalRule;
 import descent.optim.GlobalRules;
@@ -35,8 +36,13 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
                         String batchNormConvention, double batchNormMomentum, double dropout, String dropoutForm,
                  String normalization, String optimizer, Map<String, String> hyperparameters, int batchSize,
                  int epochs, String augment, int earlyStopping, double minDelta, double valSplit, String curriculum,
-                 double clipGradNorm, int accumulate, boolean decayAll, int probes, int limit, long seed,
+                 double clipGradNorm, int accumulate, boolean decayAll, int probes, String average, int limit, long seed,
                         int threads) {
+
+    /** The iterate averaging of {@code --average} ({@link Averaging.Spec#parse its form}), or null when off. */
+    public Averaging.Spec averaging() {
+        return average == null ? null : Averaging.Spec.parse(average);
+    }
 
     /** Builds the model for a training set: normalization fitted on it, weights drawn from the seed. */
     public Classifier model(Dataset train) {
@@ -192,6 +198,9 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
         if (probes > 0) {
             f.put("probes", Integer.toString(probes));
         }
+        if (average != null) {
+            f.put("average", Json.quote(average));
+        }
         f.put("limit", Integer.toString(limit));
         f.put("seed", Long.toString(seed));
         f.put("threads", Integer.toString(threads));
@@ -225,7 +234,7 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
                     (String) m.get("augment"), (int) num(m, "early_stopping"), num(m, "min_delta"), num(m, "val_split"),
                     (String) m.get("curriculum"), num(m, "clip_grad_norm"),
                     m.containsKey("accumulate") ? (int) num(m, "accumulate") : 1, Boolean.TRUE.equals(m.get("decay_all")),
-                    m.containsKey("probes") ? (int) num(m, "probes") : 0,
+                    m.containsKey("probes") ? (int) num(m, "probes") : 0, (String) m.get("average"),
                     (int) num(m, "limit"),
                     ((Number) m.get("seed")).longValue(), (int) num(m, "threads"));
         } catch (ClassCastException | NullPointerException e) {

@@ -66,6 +66,9 @@ public record RunReport(RunConfig config, List<EpochMetrics> history, Evaluation
         if (bestEpoch > 0) {
             field(sb, "best_epoch", Integer.toString(bestEpoch));
         }
+        if (config.average() != null) {
+            field(sb, "average", Json.quote(config.average())); // the test metrics above are of the averaged weights
+        }
         field(sb, "parameters", Long.toString(parameters));
         field(sb, "stop_reason", stopReason == null ? "null" : Json.quote(stopReason));
         sb.setLength(sb.length() - 2);
@@ -94,6 +97,7 @@ public record RunReport(RunConfig config, List<EpochMetrics> history, Evaluation
         }
         String stop = stopReason == null ? "" : "<p>Stopped early: " + escape(stopReason)
                 + (bestEpoch > 0 ? "; the model has the weights of epoch " + bestEpoch + "." : "") + "</p>";
+        stop += averagingNote();
         return """
                 <!DOCTYPE html>
                 <html lang="en"><head><meta charset="utf-8"><title>Descent run: %s</title>
@@ -140,6 +144,18 @@ public record RunReport(RunConfig config, List<EpochMetrics> history, Evaluation
                         + "norm per example, sampled every " + config.probes() + " steps (probes.csv also has the "
                         + "gradients and update ratios).</p><img src=\"probes.png\" alt=\"activation norms by layer\">" : "",
                 confusionTable(), escape(modelText), escape(config.toJson()));
+    }
+
+    /** Which weights the metrics are of, where the run averages its iterates; empty otherwise. */
+    private String averagingNote() {
+        if (config.average() == null) {
+            return "";
+        }
+        int from = history.stream().filter(EpochMetrics::averaged).mapToInt(EpochMetrics::epoch).min().orElse(0);
+        return "<p>Iterate averaging " + escape(config.average()) + ": the validation and test metrics "
+                + (from == 0 ? "(no epoch had an average yet) are of the trained weights."
+                : (from == 1 ? "" : "from epoch " + from + " on ") + "are of the averaged weights, and so are the model "
+                + "saved and the test accuracy above (history.csv: averaged_weights).") + "</p>";
     }
 
     /** The test set's confusion matrix as an HTML table, off-diagonal cells shaded by their share of the row. */

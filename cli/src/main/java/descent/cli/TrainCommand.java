@@ -140,6 +140,11 @@ final class TrainCommand implements Callable<Integer> {
                 batches += loader.batches(curriculum == null ? train.size() : curriculum.poolSize(e));
             }
             long totalSteps = batches / c.accumulate(); // optimizer steps: one per K minibatches
+            if (c.averaging() != null && c.averaging().uniform() && c.averaging().start() >= totalSteps) {
+                throw new IllegalArgumentException("--average " + c.average() + " starts averaging after step "
+                        + c.averaging().start() + ", but the run takes " + totalSteps + " optimizer steps: nothing would "
+                        + "be averaged; give a START below " + totalSteps);
+            }
             Optimizer optimizer = c.optimizer(model.trainableParameters(), totalSteps);
             List<Callback> callbacks = new ArrayList<>();
             callbacks.add(new ProgressBar(System.out, c.epochs()));
@@ -156,7 +161,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             Trainer trainer = new Trainer(Trainer.Setup.of(model, optimizer, loader).withValidation(validation)
                     .withTest(splits.test()).withEpochs(c.epochs()).withSeed(c.seed()).withCallbacks(callbacks)
-                    .withCheckpoint(dir.resolve(CHECKPOINT)));
+                    .withCheckpoint(dir.resolve(CHECKPOINT)).withAveraging(c.averaging()));
             trainer.onNote(s -> System.out.println("  " + s));
             System.out.printf(Locale.ROOT, "%s: %d training, %s%d test examples; %s, %,d parameters; %s, batch %d, "
                             + "%d threads%n", c.dataset(), train.size(),
@@ -165,6 +170,10 @@ final class TrainCommand implements Callable<Integer> {
             if (c.accumulate() > 1) {
                 System.out.printf("  one step per %d minibatches (effective batch %d)%n", c.accumulate(),
                         c.accumulate() * c.batchSize());
+            }
+            if (c.average() != null) {
+                System.out.printf("  iterate averaging %s: validation and test metrics are of the averaged weights, "
+                        + "and so is the saved model%n", c.average());
             }
             lint(model, train, c.decayedParameters(model.trainableParameters()));
             if (resuming) {

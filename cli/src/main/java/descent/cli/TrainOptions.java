@@ -2,6 +2,7 @@ package descent.cli;
 
 import descent.data.Augmentation;
 import descent.kernels.Parallel;
+import descent.optim.Averaging;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -109,6 +110,12 @@ public final class TrainOptions {
             + "statistics every EVERY steps, into probes.csv and the report (default: off).")
     int probes;
 
+    @Option(names = "--average", paramLabel = "SPEC", description = "Iterate averaging: polyak[:START] (the mean of "
+            + "the weights after START optimizer steps, default 0) or ema:DECAY (θ̄ ← DECAY·θ̄ + (1−DECAY)·θ, DECAY in "
+            + "(0, 1)). Validation and test metrics, early stopping and the saved model use the averaged weights; batch "
+            + "norm's running statistics are averaged alike (default: off).")
+    String average;
+
     @Option(names = "--limit", description = "Train on only the first N training examples (default: all).")
     int limit;
 
@@ -155,9 +162,16 @@ public final class TrainOptions {
                 batchNormMomentum != null ? batchNormMomentum : Double.NaN, dropout,
                 dropoutForm != null ? dropoutForm : "inverted", normalization,
                 method, h, batchSize != null ? batchSize : 128, epochs, augment, earlyStopping, minDelta, vs, curriculum,
-                clipGradNorm, accumulate, decayAll, probes, limit, common.seedOr(1), common.threadsOr(Parallel.threads()));
+                clipGradNorm, accumulate, decayAll, probes, average, limit, common.seedOr(1), common.threadsOr(Parallel.threads()));
         c.batchNormRunningStatistics(); // refuses a convention it does not know, or a momentum it does not take
         c.dropoutFormValue();
+        if (average != null) {
+            try {
+                c.averaging();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--average " + average + ": expected " + Averaging.Spec.FORM);
+            }
+        }
         return c;
     }
 
@@ -177,6 +191,7 @@ public final class TrainOptions {
         given.put("--clip-grad-norm", clipGradNorm > 0);
         given.put("--early-stopping", earlyStopping > 0);
         given.put("--probes", probes > 0);
+        given.put("--average", average != null);
         given.forEach((option, set) -> {
             if (set) {
                 throw new IllegalArgumentException(method + " takes one step on the mean loss over the whole training set "

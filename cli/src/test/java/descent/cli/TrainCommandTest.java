@@ -118,6 +118,47 @@ class TrainCommandTest {
         assertTrue(MainTest.run(0, "train", "--help").contains("normal-std:S (standard deviation S)"));
     }
 
+    @Test
+    void averagedRunSavesAndReportsTheAveragedModel() throws IOException {
+        Path run = dir.resolve("ema");
+        String out = MainTest.run(0, args(run, 2, "--average", "ema:0.99", "--batchnorm").toArray(String[]::new));
+        assertTrue(out.contains("iterate averaging ema:0.99") && out.contains("│ averaged test loss"), out);
+        assertTrue(Files.readString(run.resolve("config.json")).contains("\"average\": \"ema:0.99\""));
+        List<String> history = Files.readAllLines(run.resolve("history.csv"));
+        assertTrue(history.getFirst().endsWith(",averaged_weights") && history.get(2).endsWith(",true"), history.toString());
+        // model.safetensors holds the average kept in the checkpoint, not the trained weights beside it.
+        Map<String, NdArray> model = SafeTensors.loadTensors(run.resolve("model.safetensors"));
+        Map<String, NdArray> ckpt = SafeTensors.loadTensors(run.resolve(TrainCommand.CHECKPOINT));
+        for (String name : List.of("body.layers.0.weight", "body.layers.1.running_mean")) {
+            assertArrayEquals(ckpt.get("averaging/" + name).toDoubleArray(), model.get(name).toDoubleArray(), 0, name);
+            assertTrue(!java.util.Arrays.equals(ckpt.get("model/" + name).toDoubleArray(), model.get(name).toDoubleArray()),
+                    name + " is not the trained value");
+        }
+        String metrics = Files.readString(run.resolve("metrics.json"));
+        assertTrue(metrics.contains("\"average\": \"ema:0.99\""), metrics);
+        double accuracy = Double.parseDouble(metrics.replaceAll("(?s).*\"test_accuracy\": ([0-9.]+).*", "$1"));
+        assertEquals(accuracy, descent.train.EpochMetrics.parseCsv(history.getLast()).testAccuracy(), 0,
+                "the last epoch was measured with the weights saved");
+        String eval = MainTest.run(0, "evaluate", "--model", run.toString(), "--data-dir", data.toString());
+        assertTrue(eval.contains(String.format(java.util.Locale.ROOT, "accuracy %.2f%% (%d of 300)", 100 * accuracy,
+                Math.round(accuracy * 300))), eval);
+        assertTrue(Files.readString(run.resolve("report.html")).contains("Iterate averaging ema:0.99"));
+    }
+
+    @Test
+    void badAveragingSpecsAreRefusedWithTheForm() {
+        for (String bad : List.of("ema:1", "ema", "polyak:-3", "swa")) {
+            String message = refusal("train", "--data-dir", data.toString(), "--out", dir.resolve("x").toString(),
+                    "--average", bad);
+            assertTrue(message.contains("--average " + bad) && message.contains("polyak[:START]")
+                    && message.contains("ema:DECAY"), message);
+        }
+        // 1200 examples in batches of 16, one epoch: 75 steps.
+        String late = refusal("train", "--data-dir", data.toString(), "--out", dir.resolve("x").toString(),
+                "--batch-size", "16", "--epochs", "1", "--average", "polyak:75");
+        assertTrue(late.contains("nothing would be averaged; give a START below 75"), late);
+    }
+
     /** The message a refused command line prints on standard error (exit code 2). */
     private static String refusal(String... args) {
         PrintStream err = System.err;
@@ -213,7 +254,7 @@ class TrainCommandTest {
         assertTrue(refusal(fullBatch(dir.resolve("a"), 1, "lbfgs", "--batch-size", "16"))
                 .contains("lbfgs takes one step on the mean loss over the whole training set"));
         for (String option : List.of("--dropout=0.1", "--batchnorm", "--augment", "--accumulate=2", "--clip-grad-norm=1",
-                "--probes=5", "--curriculum=linear:0.5:2")) {
+                "--probes=5", "--curriculum=linear:0.5:2", "--average=ema:0.9")) {
             String message = refusal(fullBatch(dir.resolve("b"), 1, "cg", option));
             assertTrue(message.contains(option.replaceAll("=.*", "") + " has no place in it"), message);
         }

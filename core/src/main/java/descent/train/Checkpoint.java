@@ -1,6 +1,7 @@
 package descent.train;
 
 import descent.io.SafeTensors;
+import descent.optim.Averaging;
 import descent.tensor.NdArray;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,8 +13,9 @@ import java.util.Map;
  * The whole state of a training run in one safetensors file, written atomically (temporary file,
  * then rename), so a crash leaves the previous checkpoint intact. Tensors: {@code model/NAME} (the
  * model's state dict), {@code optimizer/NAME} (the optimizer's, with its step count) and whatever
- * callbacks save. Metadata: the format, seed, epoch and step, every generator's state, the reason
- * training stopped (if it did), the metric history as CSV, and callbacks' text state.
+ * callbacks save, and with iterate averaging {@code averaging/NAME} (the average). Metadata: the
+ * format, seed, epoch and step, every generator's state, the reason training stopped (if it did),
+ * the metric history as CSV, the averaging spec with its counters, and callbacks' text state.
  */
 public final class Checkpoint {
 
@@ -37,6 +39,13 @@ public final class Checkpoint {
             text.put("stop_reason", t.stopReason());
         }
         text.put("history", EpochMetrics.csv(t.history()));
+        Averaging a = t.averaging();
+        if (a != null) {
+            text.put("averaging", a.spec().toString());
+            text.put("averaging.updates", Long.toString(a.updates()));
+            text.put("averaging.averaged", Long.toString(a.averaged()));
+            a.averages().forEach((k, v) -> tensors.put("averaging/" + k, v));
+        }
         for (Callback c : t.setup().callbacks()) {
             c.saveState(tensors, text);
         }
@@ -70,11 +79,26 @@ public final class Checkpoint {
             e.getValue().setState(Long.parseUnsignedLong(s, 16));
         }
         List<EpochMetrics> history = EpochMetrics.parseCsvTable(text.getOrDefault("history", ""));
+        restoreAveraging(file, c, t.averaging());
         for (Callback cb : t.setup().callbacks()) {
             cb.loadState(c.tensors(), text);
         }
         t.restoreProgress(Integer.parseInt(text.get("epoch")), Long.parseLong(text.get("step")), text.get("stop_reason"),
                 history);
+    }
+
+    private static void restoreAveraging(Path file, SafeTensors.Contents c, Averaging a) {
+        String saved = c.metadata().get("averaging");
+        String wanted = a == null ? null : a.spec().toString();
+        if (!java.util.Objects.equals(saved, wanted)) {
+            throw new IllegalArgumentException(file + " was written by a run " + (saved == null ? "without iterate "
+                    + "averaging" : "averaging " + saved) + ", this run " + (wanted == null ? "has none" : "averages "
+                    + wanted) + "; resuming would not continue that run (resume with the same options)");
+        }
+        if (a != null) {
+            a.restore(Long.parseLong(c.metadata().get("averaging.updates")),
+                    Long.parseLong(c.metadata().get("averaging.averaged")), prefixed(c.tensors(), "averaging/"));
+        }
     }
 
     private static Map<String, NdArray> prefixed(Map<String, NdArray> all, String prefix) {

@@ -42,13 +42,21 @@ public final class EarlyStopping implements Callback {
     }
 
     @Override
+    public void onTrainStart(Trainer trainer) {
+        if (trainer.averaging() != null && trainer.setup().validation() == null) {
+            throw new IllegalArgumentException("early stopping with iterate averaging watches the averaged model's "
+                    + "validation loss: give a validation set (the training loss is of the trained weights)");
+        }
+    }
+
+    @Override
     public void onEpochEnd(Trainer trainer, EpochMetrics metrics) {
         double value = monitored(metrics);
         if (value < best - minDelta) {
             best = value;
             bestEpoch = metrics.epoch();
             epochsWithoutImprovement = 0;
-            bestWeights = copy(trainer.model().stateDict());
+            bestWeights = trainer.evaluatedState(); // with averaging, the averaged weights the metric is of
         } else if (++epochsWithoutImprovement >= patience) {
             trainer.requestStop(String.format("early stopping: no improvement over %.6g for %d epochs", best, patience));
         }
@@ -60,12 +68,6 @@ public final class EarlyStopping implements Callback {
             trainer.model().loadStateDict(bestWeights, true);
             trainer.note("restored the weights of epoch " + bestEpoch + " (best monitored loss " + best + ")");
         }
-    }
-
-    private static Map<String, NdArray> copy(Map<String, NdArray> state) {
-        Map<String, NdArray> out = new LinkedHashMap<>();
-        state.forEach((k, v) -> out.put(k, v.copy())); // the live arrays may be updated in place
-        return out;
     }
 
     @Override

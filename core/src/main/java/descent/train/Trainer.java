@@ -1,11 +1,15 @@
 package descent.train;
 
+import descent.autograd.Tensor;
 import descent.data.Batch;
 import descent.data.DataLoader;
 import descent.data.Dataset;
+import descent.nn.BatchNorm1d;
 import descent.nn.ForwardObserver;
 import descent.nn.Module;
+import descent.optim.Averaging;
 import descent.optim.Optimizer;
+import descent.tensor.NdArray;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,20 +30,35 @@ import java.util.function.Consumer;
  * order, augmentation and dropout — whose states are part of the checkpoint, so a run resumed from
  * a checkpoint continues bit for bit as if it had never stopped, and two runs with the same seed
  * on the same machine and thread count agree exactly.
+ *
+ * <p>With {@link Setup#withAveraging iterate averaging} the trainer keeps an {@link Averaging} of
+ * the trainable parameters and of batch norm's running statistics, folded in after each optimizer
+ * step (not after the minibatches that gradient accumulation holds). Each epoch's validation and
+ * test metrics are measured with the averaged weights swapped in (the history marks them
+ * {@link EpochMetrics#averaged()}), early stopping watches and keeps those, the checkpoint holds
+ * the average with its counters, and after {@link #fit()} the model holds the averaged weights.
+ * Batch norm's running statistics are averaged with the same rule as the weights (PyTorch's
+ * {@code AveragedModel(use_buffers=True)}) rather than recomputed by a pass over the training data
+ * ({@code update_bn}): no extra pass at every evaluation, no data order or dropout draws to keep
+ * for a bit-exact resume, and they come from the same window of iterates as the weights; what it
+ * gives up is that they are a mean of the iterates' statistics, not the statistics of the mean,
+ * which differ little when the averaged iterates are close.
  */
 public final class Trainer {
 
     /**
      * What to train on what, and how: {@link #of} names the model, its optimizer and the training
      * data, and defaults the rest (cross-entropy, no validation or test set, one epoch, seed 0, no
-     * callbacks, no checkpoint file); {@code with...} sets each.
+     * callbacks, no checkpoint file, no averaging); {@code with...} sets each.
      *
      * @param validation evaluated after each epoch (early stopping watches its loss), or null
      * @param test       evaluated after each epoch, or null
      * @param checkpoint where the whole run is written after each epoch, or null for none
+     * @param averaging  the average of the iterates to keep and evaluate, or null for none
      */
     public record Setup(Module model, Optimizer optimizer, DataLoader train, LossFunction loss, Dataset validation,
-                        Dataset test, int epochs, long seed, List<Callback> callbacks, Path checkpoint) {
+                        Dataset test, int epochs, long seed, List<Callback> callbacks, Path checkpoint,
+                        Averaging.Spec averaging) {
         public Setup {
             if (epochs < 1) {
                 throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
@@ -48,32 +67,34 @@ public final class Trainer {
         }
 
         public static Setup of(Module model, Optimizer optimizer, DataLoader train) {
-            return new Setup(model, optimizer, train, LossFunction.crossEntropy(), null, null, 1, 0, List.of(), null);
+            return new Setup(model, optimizer, train, LossFunction.crossEntropy(), null, null, 1, 0, List.of(), null,
+                    null);
         }
 
         public Setup withLoss(LossFunction l) {
-            return new Setup(model, optimizer, train, l, validation, test, epochs, seed, callbacks, checkpoint);
+            return new Setup(model, optimizer, train, l, validation, test, epochs, seed, callbacks, checkpoint, averaging);
         }
 
         public Setup withValidation(Dataset d) {
-            return new Setup(model, optimizer, train, loss, d, test, epochs, seed, callbacks, checkpoint);
+            return new Setup(model, optimizer, train, loss, d, test, epochs, seed, callbacks, checkpoint, averaging);
         }
 
         public Setup withTest(Dataset d) {
-            return new Setup(model, optimizer, train, loss, validation, d, epochs, seed, callbacks, checkpoint);
+            return new Setup(model, optimizer, train, loss, validation, d, epochs, seed, callbacks, checkpoint, averaging);
         }
 
         public Setup withEpochs(int n) {
-            return new Setup(model, optimizer, train, loss, validation, test, n, seed, callbacks, checkpoint);
+            return new Setup(model, optimizer, train, loss, validation, test, n, seed, callbacks, checkpoint, averaging);
         }
 
         /** The seed of data order, augmentation and dropout. */
         public Setup withSeed(long s) {
-            return new Setup(model, optimizer, train, loss, validation, test, epochs, s, callbacks, checkpoint);
+            return new Setup(model, optimizer, train, loss, validation, test, epochs, s, callbacks, checkpoint, averaging);
         }
 
         public Setup withCallbacks(List<? extends Callback> c) {
-            return new Setup(model, optimizer, train, loss, validation, test, epochs, seed, List.copyOf(c), checkpoint);
+            return new Setup(model, optimizer, train, loss, validation, test, epochs, seed, List.copyOf(c), checkpoint,
+                    averaging);
         }
 
         public Setup withCallbacks(Callback... c) {
@@ -81,7 +102,16 @@ public final class Trainer {
         }
 
         public Setup withCheckpoint(Path file) {
-            return new Setup(model, optimizer, train, loss, validation, test, epochs, seed, callbacks, file);
+            return new Setup(model, optimizer, train, loss, validation, test, epochs, seed, callbacks, file, averaging);
+        }
+
+        /**
+         * Keeps an average of the iterates (Polyak or exponential), folded in after each optimizer
+         * step; the validation and test metrics of each epoch are of the averaged weights, and after
+         * {@link Trainer#fit()} the model holds them. See {@link Trainer#averaging()}.
+         */
+        public Setup withAveraging(Averaging.Spec a) {
+            return new Setup(model, optimizer, train, loss, validation, test, epochs, seed, callbacks, checkpoint, a);
         }
     }
 
@@ -94,6 +124,8 @@ public final class Trainer {
     private final SplitMix64 dropoutRng;
     /** By name, in a fixed order, so checkpoints of equal runs are equal byte for byte. */
     private final Map<String, SplitMix64> generators;
+    /** The average of the iterates, or null without averaging. */
+    private final Averaging averaging;
     private final List<EpochMetrics> history = new ArrayList<>();
     private int epoch;
     private long step;
@@ -110,6 +142,23 @@ public final class Trainer {
         generators.put("order", orderRng);
         generators.put("augmentation", augmentRng);
         generators.put("dropout", dropoutRng);
+        this.averaging = setup.averaging() == null ? null : setup.averaging().over(averagedTensors(setup.model()));
+    }
+
+    /**
+     * What iterate averaging averages: the trainable parameters (frozen ones do not move) and the
+     * running mean and variance of every batch norm layer (not its batch count).
+     */
+    static Map<String, Tensor> averagedTensors(Module model) {
+        Map<String, Tensor> out = new LinkedHashMap<>(model.trainableParameters());
+        model.namedModules().forEach((path, m) -> {
+            if (m instanceof BatchNorm1d bn) {
+                String prefix = path.isEmpty() ? "" : path + ".";
+                out.put(prefix + "running_mean", bn.runningMean());
+                out.put(prefix + "running_var", bn.runningVar());
+            }
+        });
+        return out;
     }
 
     /** Where messages such as "restored the best weights" go (default: nowhere). */
@@ -131,6 +180,28 @@ public final class Trainer {
 
     public Setup setup() {
         return setup;
+    }
+
+    /** The average of the iterates this run keeps, or null without averaging. */
+    public Averaging averaging() {
+        return averaging;
+    }
+
+    /**
+     * A copy of the model's state as the last evaluation measured it: the averaged weights where
+     * the run averages (and has an average yet), else the model's own (early stopping keeps it).
+     */
+    public Map<String, NdArray> evaluatedState() {
+        try (var _ = swapInAverage()) {
+            Map<String, NdArray> out = new LinkedHashMap<>();
+            setup.model().stateDict().forEach((k, v) -> out.put(k, v.copy()));
+            return out;
+        }
+    }
+
+    /** Swaps the averaged weights in until closed; null (nothing to close) without an average. */
+    private Averaging.Scope swapInAverage() {
+        return averaging == null || !averaging.active() ? null : averaging.swapIn();
     }
 
     /** Epochs completed. */
@@ -159,7 +230,11 @@ public final class Trainer {
         }
     }
 
-    /** Runs the remaining epochs (all of them, unless resumed) and returns the history. */
+    /**
+     * Runs the remaining epochs (all of them, unless resumed) and returns the history. With
+     * averaging, the model then holds the averaged weights (before the callbacks' end of training,
+     * so early stopping may still put back a better epoch's).
+     */
     public List<EpochMetrics> fit() throws IOException {
         setup.callbacks().forEach(c -> c.onTrainStart(this));
         while (epoch < setup.epochs() && stopReason == null) {
@@ -167,6 +242,9 @@ public final class Trainer {
             if (setup.checkpoint() != null) {
                 Checkpoint.write(setup.checkpoint(), this);
             }
+        }
+        if (averaging != null && averaging.active()) {
+            averaging.swapIn(); // never closed: the averaged weights stay
         }
         setup.callbacks().forEach(c -> c.onTrainEnd(this));
         return history();
@@ -178,8 +256,12 @@ public final class Trainer {
      * it after the optimizer step.
      */
     public TrainStep.Result step(Batch batch) {
+        long optimizerSteps = setup.optimizer().steps();
         TrainStep.Result r = stepper.run(batch, dropoutRng, observer(step + 1), step + 1, epoch + 1);
         step++;
+        if (averaging != null && setup.optimizer().steps() > optimizerSteps) {
+            averaging.update();
+        }
         setup.callbacks().forEach(c -> c.onBatchEnd(this, batch, r.loss(), r.correct()));
         return r;
     }
@@ -203,14 +285,19 @@ public final class Trainer {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Module model = setup.model();
-        Evaluation val = setup.validation() == null ? null
-                : Evaluation.of(model, setup.validation(), setup.loss(), EVAL_BATCH);
-        Evaluation test = setup.test() == null ? null : Evaluation.of(model, setup.test(), setup.loss(), EVAL_BATCH);
+        Evaluation val;
+        Evaluation test;
+        boolean averaged;
+        try (var _ = swapInAverage()) {
+            averaged = averaging != null && averaging.active();
+            val = setup.validation() == null ? null : Evaluation.of(model, setup.validation(), setup.loss(), EVAL_BATCH);
+            test = setup.test() == null ? null : Evaluation.of(model, setup.test(), setup.loss(), EVAL_BATCH);
+        }
         epoch = number;
         EpochMetrics m = new EpochMetrics(number, step, lossSum / examples, (double) correct / examples,
                 val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy(),
                 test == null ? Double.NaN : test.loss(), test == null ? Double.NaN : test.accuracy(),
-                setup.optimizer().learningRate(), seconds, examples / seconds);
+                setup.optimizer().learningRate(), seconds, examples / seconds, averaged);
         history.add(m);
         setup.callbacks().forEach(c -> c.onEpochEnd(this, m));
     }

@@ -2,6 +2,8 @@ package descent.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import descent.autograd.Tensor;
 import descent.tensor.NdArray;
@@ -36,5 +38,40 @@ class AveragingTest {
         p.assign(NdArray.of(new double[] {8}, 1));
         avg.update();
         assertEquals(6, avg.average("p").item());
+    }
+
+    @Test
+    void specsParseInTheirFormAndOthersAreRefusedWithIt() {
+        assertEquals(Averaging.Spec.polyak(0), Averaging.Spec.parse("polyak"));
+        assertEquals(Averaging.Spec.polyak(500), Averaging.Spec.parse("polyak:500"));
+        assertEquals(Averaging.Spec.exponential(0.999), Averaging.Spec.parse("ema:0.999"));
+        for (String s : new String[] {"polyak", "polyak:500", "ema:0.999"}) {
+            assertEquals(s, Averaging.Spec.parse(s).toString());
+        }
+        for (String bad : new String[] {"ema", "ema:1", "ema:0", "ema:-0.5", "ema:x", "polyak:-1", "polyak:1.5",
+                "polyak:1:2", "swa", ""}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Averaging.Spec.parse(bad));
+            assertTrue(e.getMessage().contains("polyak[:START]") && e.getMessage().contains("ema:DECAY"), e.getMessage());
+        }
+    }
+
+    @Test
+    void restoredStateContinuesTheSameAverage() {
+        Tensor p = Tensor.param(NdArray.of(new double[] {2}, 1));
+        Averaging a = Averaging.polyak(Map.of("p", p), 1);
+        a.update();
+        a.update();
+        p.assign(NdArray.of(new double[] {4}, 1));
+        a.update();
+        Averaging b = Averaging.polyak(Map.of("p", p), 1);
+        b.restore(a.updates(), a.averaged(), a.averages());
+        p.assign(NdArray.of(new double[] {9}, 1));
+        a.update();
+        b.update();
+        assertEquals(5, b.average("p").item());
+        assertEquals(a.average("p").item(), b.average("p").item());
+        assertThrows(IllegalArgumentException.class, () -> b.restore(3, 2, Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> b.restore(3, 2, Map.of("q", NdArray.of(new double[] {1}, 1))));
+        assertThrows(IllegalArgumentException.class, () -> b.restore(3, 2, Map.of("p", NdArray.of(new double[] {1, 2}, 2))));
     }
 }

@@ -213,6 +213,11 @@ final class SparkTrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--probes watches one model's layers step by step; on Spark the steps run "
                     + "on the executors: use ./descent train --probes to look inside the network");
         }
+        if (c.average() != null) {
+            throw new IllegalArgumentException("--average keeps an average of one model's iterates after every step; on "
+                    + "Spark the steps run on the executors and a round already averages the partitions' weights: use "
+                    + "./descent train --average");
+        }
         if (c.curriculum() != null) {
             throw new IllegalArgumentException("--curriculum orders one data set; on Spark every partition shuffles its "
                     + "own: use ./descent train for curriculum learning");
