@@ -31,7 +31,8 @@ public final class TrainOptions {
             + "(default: Kaiming normal with the activation's gain).")
     String init = "default";
 
-    @Option(names = "--optimizer", description = "sgd, momentum, nesterov, adam, amsgrad, adamw, adagrad, rmsprop, "
+    @Option(names = "--optimizer", description = "sgd, momentum, nesterov, nesterov-lookahead (the notes' form; the "
+            + "weights are the look-ahead point), adam, amsgrad, adamw, adagrad, rmsprop, "
             + "adadelta (default: ${DEFAULT-VALUE}). Hyper-parameters by PyTorch's names: --lr, --momentum, --beta1, ...")
     String optimizer = "adam";
 
