@@ -24,7 +24,9 @@ import java.util.Map;
  *   <li>{@code sgd} / {@code gd}: lr, momentum, dampening, nesterov, weight_decay, and
  *       {@code momentum_form=ema} (u ← βu + (1−β)g, β = momentum) with {@code unbias}.
  *   <li>{@code momentum}, {@code nesterov}: sgd with momentum 0.9 (and Nesterov's correction).
- *   <li>{@code nesterov-lookahead}: the notes' form, gradient at θ − lr·β·u (a closure minimizer).
+ *   <li>{@code nesterov-lookahead}: the notes' form, gradient at θ − lr·β·u: lr, momentum (0.9),
+ *       {@code momentum_form} classic|ema, weight_decay; neither nesterov (it is Nesterov's method),
+ *       dampening nor unbias.
  *   <li>{@code adam}, {@code amsgrad}, {@code adamw}: lr, beta1, beta2, eps, weight_decay
  *       (adamw: decoupled, default 0.01), amsgrad, bias_correction.
  *   <li>{@code adagrad}: lr, lr_decay (lr/(1 + t·lr_decay) unless a schedule is given),
@@ -37,7 +39,8 @@ import java.util.Map;
  * restart, powell), {@code bfgs}, {@code lbfgs} (history), {@code newton-cg} (max_inner),
  * {@code coordinate-descent} (order cyclic|random, seed), each with line_search
  * armijo|strong-wolfe|exact, and {@code newton}, {@code damped-newton}, {@code saddle-free-newton}
- * (lr = the step α, damping = λ, max_parameters) take one iteration per step.
+ * (lr = the step α, damping = λ but not for plain newton, max_parameters; newton and
+ * saddle-free-newton: line_search armijo (the default safeguard) or none) take one iteration per step.
  */
 public final class OptimizerNames {
 
@@ -46,9 +49,14 @@ public final class OptimizerNames {
             "amsgrad", "adamw", "adagrad", "rmsprop", "adadelta", "cg", "bfgs", "lbfgs", "newton", "damped-newton",
             "saddle-free-newton", "newton-cg", "coordinate-descent");
 
-    /** The names {@link #firstOrder} accepts: the methods that train on minibatches through an optimizer's rules. */
-    public static final List<String> FIRST_ORDER = List.of("gd", "sgd", "momentum", "nesterov", "adam", "amsgrad",
-            "adamw", "adagrad", "rmsprop", "adadelta");
+    /**
+     * The names {@link #firstOrder} accepts: the methods that train on minibatches through an
+     * optimizer's rules. For {@code nesterov-lookahead}, {@link #minimizer} gives the closure form,
+     * whose parameters are the notes' θ (for trajectories), and {@link #firstOrder} the trainable one,
+     * whose parameters are the look-ahead point ({@link descent.optim.LookaheadMomentum}).
+     */
+    public static final List<String> FIRST_ORDER = List.of("gd", "sgd", "momentum", "nesterov", "nesterov-lookahead",
+            "adam", "amsgrad", "adamw", "adagrad", "rmsprop", "adadelta");
 
     /**
      * The full-batch methods that train networks: one iteration on the whole training set per epoch.
@@ -68,11 +76,9 @@ public final class OptimizerNames {
             throw new IllegalArgumentException("unknown optimizer '" + name + "' (expected one of "
                     + String.join(", ", NAMES) + ")");
         }
-        throw new IllegalArgumentException(name + " is for small problems (" + switch (name) {
-            case "newton", "damped-newton", "saddle-free-newton" -> "it forms the n×n Hessian of all n parameters";
-            case "coordinate-descent" -> "it takes one line search per parameter";
-            default -> "it steps on a closure, not on minibatches";
-        } + "): use it with ./descent trajectory or the lab. Networks train with the minibatch optimizers ("
+        throw new IllegalArgumentException(name + " is for small problems (" + (name.equals("coordinate-descent")
+                ? "it takes one line search per parameter" : "it forms the n×n Hessian of all n parameters")
+                + "): use it with ./descent trajectory or the lab. Networks train with the minibatch optimizers ("
                 + String.join(", ", FIRST_ORDER) + ") or the full-batch " + String.join(", ", FULL_BATCH_TRAINING)
                 + (name.endsWith("newton") ? " (newton-cg needs only Hessian-vector products)" : ""));
     }
@@ -89,8 +95,16 @@ public final class OptimizerNames {
                     case "damped-newton" -> Newton.Variant.DAMPED;
                     default -> Newton.Variant.SADDLE_FREE;
                 };
+                Newton.Safeguard guard = v == Newton.Variant.DAMPED ? Newton.Safeguard.BACKTRACKING
+                        : switch (h.text("line_search", "armijo")) {
+                            case "armijo" -> Newton.Safeguard.BACKTRACKING;
+                            case "none" -> Newton.Safeguard.NONE;
+                            default -> throw new IllegalArgumentException(n + ": line_search must be armijo (backtracking "
+                                    + "along a descent direction) or none (the raw fixed step), got " + h.text("line_search", ""));
+                        };
                 yield FullBatch.newton(params, v, h.number("lr", 1), h.number("damping",
-                        v == Newton.Variant.PLAIN ? 0 : 1e-3), (int) h.number("max_parameters", FullBatch.NEWTON_MAX_PARAMETERS));
+                        v == Newton.Variant.PLAIN ? 0 : 1e-3), (int) h.number("max_parameters", FullBatch.NEWTON_MAX_PARAMETERS),
+                        guard);
             }
             case "cg", "bfgs", "lbfgs", "newton-cg", "coordinate-descent" -> fullBatch(n, h, params);
             default -> firstOrderUnchecked(n, h).over(params);
@@ -120,6 +134,23 @@ public final class OptimizerNames {
                 sgd = sgd.withDampening(h.number("dampening", 0));
                 boolean nesterov = h.flag("nesterov", name.equals("nesterov"));
                 yield nesterov ? sgd.withNesterov(true) : sgd;
+            }
+            case "nesterov-lookahead" -> {
+                if (h.has("nesterov")) {
+                    throw new IllegalArgumentException("nesterov-lookahead is Nesterov's method already, in the notes' form; "
+                            + "nesterov switches sgd to PyTorch's form of it: give --optimizer nesterov-lookahead or "
+                            + "--optimizer sgd --nesterov, not both");
+                }
+                if (h.has("dampening")) {
+                    throw new IllegalArgumentException("nesterov-lookahead takes no dampening: its EMA form "
+                            + "(momentum_form=ema) weighs the gradient by 1 − momentum, dampening's role");
+                }
+                if (h.has("unbias")) {
+                    throw new IllegalArgumentException("nesterov-lookahead has no unbiased form (unbiasing would change the "
+                            + "look-ahead point); use sgd with momentum_form=ema and unbias");
+                }
+                yield Optimizers.lookaheadMomentum(0, h.number("momentum", 0.9)).withSchedule(schedule(h, 0.01))
+                        .withEmaForm(emaForm(h)).withWeightDecay(h.number("weight_decay", 0)).withClipValue(clip);
             }
             case "adam", "amsgrad", "adamw" -> {
                 var adam = name.equals("adamw") ? Optimizers.adamw(0, h.number("weight_decay", 0.01))

@@ -32,9 +32,10 @@ public final class TrainOptions {
             + "(default: Kaiming normal with the activation's gain).")
     String init = "default";
 
-    @Option(names = "--optimizer", description = "sgd, momentum, nesterov, adam, amsgrad, adamw, adagrad, rmsprop, "
-            + "adadelta on minibatches, or lbfgs, cg, bfgs, newton-cg on the whole training set (default: "
-            + "${DEFAULT-VALUE}). Hyper-parameters by PyTorch's names: --lr, --momentum, --beta1, --history, ...")
+    @Option(names = "--optimizer", description = "sgd, momentum, nesterov, nesterov-lookahead (the notes' form; the "
+            + "weights are the look-ahead point), adam, amsgrad, adamw, adagrad, rmsprop, adadelta on minibatches, or "
+            + "lbfgs, cg, bfgs, newton-cg on the whole training set (default: ${DEFAULT-VALUE}). Hyper-parameters by "
+            + "PyTorch's names: --lr, --momentum, --beta1, --history, ...")
     String optimizer = "adam";
 
     @CommandLine.Mixin

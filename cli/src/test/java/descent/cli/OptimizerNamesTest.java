@@ -67,7 +67,7 @@ class OptimizerNamesTest {
         Map<String, Tensor> p = Map.of("p", Tensor.param(descent.tensor.NdArray.of(new double[] {1, 2}, 2)));
         for (String name : OptimizerNames.NAMES) {
             Minimizer m = OptimizerNames.minimizer(name, Hyperparameters.of(), p);
-            if (OptimizerNames.FIRST_ORDER.contains(name)) {
+            if (OptimizerNames.FIRST_ORDER.contains(name) && !name.equals("nesterov-lookahead")) {
                 assertInstanceOf(descent.optim.Optimizer.class, m, name);
             }
         }
@@ -78,6 +78,30 @@ class OptimizerNamesTest {
         assertInstanceOf(CoordinateDescent.class, OptimizerNames.minimizer("coordinate-descent",
                 Hyperparameters.of("order", "random"), p));
         assertInstanceOf(FusedRule.class, OptimizerNames.firstOrder("momentum", Hyperparameters.of()).rule());
+        var lookahead = (descent.optim.LookaheadMomentum) OptimizerNames.firstOrder("nesterov-lookahead",
+                Hyperparameters.of("lr", "0.1", "momentum", "0.8", "momentum_form", "ema", "weight_decay", "1e-3"));
+        assertEquals(List.of(0.1, 0.8, true, 1e-3, 0.0), List.of(lookahead.lr().at(7), lookahead.momentum(),
+                lookahead.emaForm(), lookahead.weightDecay(), lookahead.clipValue()));
+    }
+
+    @Test
+    void newtonsSafeguardIsAnOption() {
+        Map<String, Tensor> p = Map.of("p", Tensor.param(descent.tensor.NdArray.of(new double[] {1, 2}, 2)));
+        for (String name : List.of("newton", "saddle-free-newton")) {
+            assertEquals(Newton.Safeguard.BACKTRACKING, ((Newton) OptimizerNames.minimizer(name, Hyperparameters.of(), p))
+                    .safeguard());
+            assertEquals(Newton.Safeguard.NONE, ((Newton) OptimizerNames.minimizer(name,
+                    Hyperparameters.of("line_search", "none"), p)).safeguard());
+            var e = assertThrows(IllegalArgumentException.class, () -> OptimizerNames.minimizer(name,
+                    Hyperparameters.of("line_search", "exact"), p));
+            assertTrue(e.getMessage().contains("line_search must be armijo"), e.getMessage());
+        }
+        var damped = assertThrows(IllegalArgumentException.class, () -> OptimizerNames.minimizer("damped-newton",
+                Hyperparameters.of("line_search", "none"), p));
+        assertTrue(damped.getMessage().startsWith("damped-newton does not take line_search"), damped.getMessage());
+        var plain = assertThrows(IllegalArgumentException.class, () -> OptimizerNames.minimizer("newton",
+                Hyperparameters.of("damping", "0.1"), p));
+        assertTrue(plain.getMessage().contains("plain Newton takes no damping"), plain.getMessage());
     }
 
     @Test

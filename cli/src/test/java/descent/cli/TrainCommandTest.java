@@ -159,6 +159,53 @@ class TrainCommandTest {
         assertTrue(late.contains("nothing would be averaged; give a START below 75"), late);
     }
 
+    @Test
+    void nesterovLookaheadTrainsAndResumesBitExactly() throws IOException {
+        String[] method = {"--optimizer", "nesterov-lookahead", "--lr", "0.01", "--momentum", "0.9",
+            "--schedule", "step:40:0.5+warmup:10", "--weight-decay", "1e-4", "--clip-value", "1", "--accumulate", "2",
+            "--clip-grad-norm", "5"};
+        Path whole = dir.resolve("nag");
+        String out = MainTest.run(0, args(whole, 2, method).toArray(String[]::new));
+        assertTrue(out.contains("nesterov-lookahead"), out);
+        String metrics = Files.readString(whole.resolve("metrics.json"));
+        assertTrue(Double.parseDouble(metrics.replaceAll("(?s).*\"test_accuracy\": ([0-9.]+).*", "$1")) > 0.8, metrics);
+        // The same run stopped after its first epoch's checkpoint (its schedule does not depend on the length), resumed.
+        Path half = dir.resolve("nag-half");
+        MainTest.run(0, args(half, 1, method).toArray(String[]::new));
+        Path config = half.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"epochs\": 1,", "\"epochs\": 2,"));
+        MainTest.run(0, "train", "--resume", half.toString(), "--data-dir", data.toString());
+        Map<String, NdArray> a = SafeTensors.loadTensors(whole.resolve("model.safetensors"));
+        Map<String, NdArray> b = SafeTensors.loadTensors(half.resolve("model.safetensors"));
+        assertEquals(a.keySet(), b.keySet());
+        a.forEach((k, v) -> assertArrayEquals(v.toDoubleArray(), b.get(k).toDoubleArray(), 0, k));
+        String ema = MainTest.run(0, args(dir.resolve("nag-ema"), 1, "--optimizer", "nesterov-lookahead", "--momentum-form",
+                "ema", "--lr", "0.1", "--limit", "200").toArray(String[]::new));
+        assertTrue(ema.contains("momentum_form=ema"), ema);
+    }
+
+    @Test
+    void nesterovLookaheadRefusesWhatItDoesNotTake() {
+        PrintStream err = System.err;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            for (String[] bad : new String[][] {{"--nesterov"}, {"--dampening", "0.1"}, {"--unbias"}, {"--beta1", "0.9"},
+                {"--momentum", "1"}}) {
+                List<String> a = args(dir.resolve("bad"), 1, "--optimizer", "nesterov-lookahead");
+                a.addAll(List.of(bad));
+                assertEquals(2, Main.run(a.toArray(String[]::new)), String.join(" ", bad));
+            }
+        } finally {
+            System.setErr(err);
+        }
+        String message = buffer.toString(StandardCharsets.UTF_8);
+        for (String why : List.of("nesterov-lookahead is Nesterov's method already", "takes no dampening",
+                "has no unbiased form", "nesterov-lookahead does not take beta1", "momentum must be in [0, 1)")) {
+            assertTrue(message.contains(why), why + " in " + message);
+        }
+    }
+
     /** The message a refused command line prints on standard error (exit code 2). */
     private static String refusal(String... args) {
         PrintStream err = System.err;

@@ -9,7 +9,7 @@ import java.util.Map;
  * {@link FusedRule} where the method has a one-pass step). {@link Optimizers} makes one with
  * PyTorch's defaults; {@code with...} methods change the rest.
  */
-public sealed interface FirstOrder permits Sgd, Adam, RmsProp, Adagrad, Adadelta {
+public sealed interface FirstOrder permits Sgd, Adam, RmsProp, Adagrad, Adadelta, LookaheadMomentum {
 
     /** The update rule for one parameter. */
     Rule<Rule.ChainState> rule();

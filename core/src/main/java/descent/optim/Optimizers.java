@@ -62,8 +62,19 @@ public final class Optimizers {
     }
 
     /**
+     * Nesterov momentum in the notes' look-ahead form as a trainable recipe, classic (u ← μu + g;
+     * {@code withEmaForm} for u ← μu + (1 − μ)g): the parameters are kept at the look-ahead point,
+     * so plain minibatch gradients serve; see {@link LookaheadMomentum} for what the parameters are.
+     */
+    public static LookaheadMomentum lookaheadMomentum(double lr, double momentum) {
+        return new LookaheadMomentum(Schedules.constant(lr), momentum, false, 0, 0);
+    }
+
+    /**
      * Nesterov momentum in the notes' look-ahead form (the gradient at θ − lr·μ·u), classic
-     * (u ← μu + g) or EMA (u ← μu + (1 − μ)g); it needs a closure to evaluate the moved point.
+     * (u ← μu + g) or EMA (u ← μu + (1 − μ)g); it needs a closure to evaluate the moved point,
+     * and its parameters are the notes' θ. {@link #lookaheadMomentum} is the same method for
+     * minibatch training.
      */
     public static LookaheadNesterov nesterovLookahead(Map<String, Tensor> params, Schedule lr, double momentum,
                                                       boolean emaForm) {

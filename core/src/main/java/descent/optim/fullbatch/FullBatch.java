@@ -48,15 +48,24 @@ public final class FullBatch {
         return new Lbfgs(params, history, lineSearch);
     }
 
-    /** Newton's method: α = 1, no damping (λ = 10⁻³ for the damped and saddle-free variants). */
+    /**
+     * Newton's method: α = 1, no damping (λ = 10⁻³ for the damped and saddle-free variants),
+     * safeguarded by backtracking.
+     */
     public static Newton newton(Map<String, Tensor> params, Newton.Variant variant) {
         return newton(params, variant, 1, variant == Newton.Variant.PLAIN ? 0 : 1e-3, NEWTON_MAX_PARAMETERS);
     }
 
-    /** Newton's method with step α and damping λ, refusing more than {@code maxParameters} parameters. */
+    /** Newton's method with step α and damping λ, backtracking, refusing more than {@code maxParameters} parameters. */
     public static Newton newton(Map<String, Tensor> params, Newton.Variant variant, double alpha, double damping,
                                 int maxParameters) {
-        return new Newton(params, variant, alpha, damping, maxParameters);
+        return newton(params, variant, alpha, damping, maxParameters, Newton.Safeguard.BACKTRACKING);
+    }
+
+    /** Newton's method with its safeguard chosen: {@link Newton.Safeguard#NONE} is the raw fixed-step method. */
+    public static Newton newton(Map<String, Tensor> params, Newton.Variant variant, double alpha, double damping,
+                                int maxParameters, Newton.Safeguard safeguard) {
+        return new Newton(params, variant, alpha, damping, maxParameters, safeguard);
     }
 
     /** Truncated Newton: at most 200 CG iterations on Hessian-vector products, then a strong Wolfe search. */

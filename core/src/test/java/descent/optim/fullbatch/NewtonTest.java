@@ -50,6 +50,52 @@ class NewtonTest {
         assertTrue(free.getLast().f() < -0.4);
     }
 
+    /** The one step of default (safeguarded) Newton from {@code start}: where it went and how. */
+    static Newton.Step oneStep(TestFunction fn, double[] start, double[] end) {
+        Newton[] made = new Newton[1];
+        Trajectory.Point p = Trajectory.run(fn, start, 1, params -> made[0] = FullBatch.newton(params, Newton.Variant.PLAIN))
+                .get(1);
+        end[0] = p.x();
+        end[1] = p.y();
+        return made[0].lastStep();
+    }
+
+    @Test
+    void theSafeguardKeepsTheFullNewtonStepOnAnIllConditionedQuadratic() {
+        // κ = 10⁸ from (10⁴, 1): the Newton step is at 89.99° to −g, yet it is the exact answer, and H is
+        // positive definite, so the angle test must not replace it.
+        double[] end = new double[2];
+        Newton.Step step = oneStep(TestFunction.ellipse(1e8), new double[] {1e4, 1}, end);
+        assertEquals(new Newton.Step(Newton.Direction.NEWTON, 1), step);
+        assertArrayEquals(new double[] {0, 0}, end, 1e-9);
+    }
+
+    @Test
+    void theSafeguardStillLetsPlainNewtonStepOntoADownhillSaddle() {
+        double[] end = new double[2];
+        assertEquals(new Newton.Step(Newton.Direction.NEWTON, 1), oneStep(TestFunction.saddle(), new double[] {1, 0.01}, end));
+        assertArrayEquals(new double[] {0, 0}, end, 1e-15);
+    }
+
+    @Test
+    void aGradientInTheHessiansNullSpaceFallsBackToSteepestDescent() {
+        // f = x² + y at x = 0: H = diag(2, 0) and g = (0, 1), so −H⁺g = 0 does not move; −g does.
+        double[] end = new double[2];
+        Newton.Step step = oneStep(TestFunction.quadratic(2, 0, 0, 0, 0, 1), new double[] {0, 0}, end);
+        assertEquals(new Newton.Step(Newton.Direction.STEEPEST_DESCENT, 1), step);
+        assertArrayEquals(new double[] {0, -1}, end, 0);
+    }
+
+    @Test
+    void optionsWithoutEffectAreRefused() {
+        Map<String, Tensor> p = Map.of("p", Tensor.param(NdArray.zeros(DType.FLOAT64, 2)));
+        var damping = assertThrows(IllegalArgumentException.class, () -> FullBatch.newton(p, Newton.Variant.PLAIN, 1, 0.1, 10));
+        assertTrue(damping.getMessage().contains("plain Newton takes no damping"), damping.getMessage());
+        var unguarded = assertThrows(IllegalArgumentException.class, () -> FullBatch.newton(p, Newton.Variant.DAMPED, 1,
+                1e-3, 10, Newton.Safeguard.NONE));
+        assertTrue(unguarded.getMessage().contains("Levenberg-Marquardt"), unguarded.getMessage());
+    }
+
     @Test
     void dampedNewtonAndNewtonCgMinimizeRosenbrock() {
         Map<String, Function<Map<String, Tensor>, Minimizer>> methods = new LinkedHashMap<>();
@@ -74,7 +120,7 @@ class NewtonTest {
         params.put("w", w);
         params.put("b", b);
         Objective mse = () -> x.matmul(w).add(b).sub(y).pow(2).mean();
-        Newton newton = new Newton(params, Newton.Variant.PLAIN, 1, 0, 100);
+        Newton newton = new Newton(params, Newton.Variant.PLAIN, 1, 0, 100, Newton.Safeguard.BACKTRACKING);
         Closure c = Objective.closure(params, mse);
         newton.step(c);
         c.evaluate();
