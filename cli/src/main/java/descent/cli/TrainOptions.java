@@ -113,7 +113,7 @@ public final class TrainOptions {
 
     @Option(names = "--average", paramLabel = "SPEC", description = "Iterate averaging: polyak[:START] (the mean of "
             + "the weights after START optimizer steps, default 0) or ema:DECAY (θ̄ ← DECAY·θ̄ + (1−DECAY)·θ, DECAY in "
-            + "(0, 1)). Validation and test metrics, early stopping and the saved model use the averaged weights; batch "
+            + "(0, 1); it remembers about 1/(1−DECAY) steps, so pick a window well inside the run). Validation and test metrics, early stopping and the saved model use the averaged weights; batch "
             + "norm's running statistics are averaged alike (default: off).")
     String average;
 
