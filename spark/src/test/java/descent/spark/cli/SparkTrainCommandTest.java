@@ -83,13 +83,15 @@ class SparkTrainCommandTest {
     @Test
     void optionsTheClusterCannotHonourAreRefusedWithWhatToUse() {
         assertTrue(run(2, args(dir.resolve("a"), 1, "--accumulate", "2")).contains("use --sync-every K"));
-        assertTrue(run(2, args(dir.resolve("b"), 1, "--optimizer", "newton")).contains("is not one of them"));
-        assertTrue(run(2, args(dir.resolve("c"), 1, "--optimizer", "lbfgs")).contains("takes no --dropout, --batchnorm or --augment"));
+        assertTrue(run(2, args(dir.resolve("b"), 1, "--optimizer", "newton")).contains("newton is for small problems"));
+        assertTrue(run(2, args(dir.resolve("c"), 1, "--optimizer", "lbfgs")).contains("--batch-size has no place in it"));
         assertTrue(run(2, args(dir.resolve("d"), 1, "--early-stopping", "2")).contains("no validation set"));
         assertTrue(run(2, args(dir.resolve("e"), 1, "--probes", "10")).contains("use ./descent train --probes"));
         assertTrue(run(2, args(dir.resolve("e"), 1, "--average", "ema:0.99")).contains("use ./descent train --average"));
         assertTrue(run(2, List.of("train", "--data-dir", data.toString(), "--out", dir.resolve("f").toString(),
-                "--optimizer", "lbfgs", "--batch-size", "64")).contains("--batch-size has no effect"));
+                "--optimizer", "lbfgs", "--batch-size", "64")).contains("--batch-size has no place in it"));
+        assertTrue(run(2, List.of("train", "--data-dir", data.toString(), "--out", dir.resolve("g").toString(),
+                "--optimizer", "lbfgs", "--sync-every", "2")).contains("--sync-every has no effect"));
     }
 
     @Test
