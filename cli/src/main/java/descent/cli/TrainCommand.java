@@ -14,6 +14,7 @@ import descent.io.AtomicFiles;
 import descent.io.SafeTensors;
 import descent.kernels.Parallel;
 import descent.nn.Classifier;
+import descent.nn.DataDependentInit;
 import descent.nn.Mode;
 import descent.optim.Optimizer;
 import descent.train.Callback;
@@ -164,6 +165,9 @@ final class TrainCommand implements Callable<Integer> {
                 System.out.printf("  one step per %d minibatches (effective batch %d)%n", c.accumulate(),
                         c.accumulate() * c.batchSize());
             }
+            if (!resuming && c.initFromData() > 0) {
+                report(c.initializeFromData(model, train));
+            }
             lint(model, train, c.decayedParameters(model.trainableParameters()));
             if (resuming) {
                 trainer.resume(dir.resolve(CHECKPOINT));
@@ -183,6 +187,16 @@ final class TrainCommand implements Callable<Integer> {
                     100 * test.accuracy(), test.loss(), trainer.stopReason() == null ? "" : " (" + trainer.stopReason() + ")",
                     dir);
             return 0;
+        }
+
+        /** Prints what data-dependent initialization did: each Linear layer's output std before and after. */
+        private static void report(DataDependentInit.Report r) {
+            StringBuilder sb = new StringBuilder("init from data: output std of the Linear layers before -> after:");
+            for (DataDependentInit.Layer l : r.layers()) {
+                sb.append(String.format(Locale.ROOT, " %s %.3g -> %.3g%s", l.name(), l.stdBefore(), l.stdAfter(),
+                        r.withinTolerance(l) ? "" : " (not reached in " + l.iterations() + " rescalings)"));
+            }
+            System.out.println("  " + sb);
         }
 
         /** Prints what {@link ArchitectureLint} finds in the configured model, {@code decayed} its decayed parameters. */

@@ -211,6 +211,11 @@ final class SparkTrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--probes watches one model's layers step by step; on Spark the steps run "
                     + "on the executors: use ./descent train --probes to look inside the network");
         }
+        if (c.initFromData() > 0) {
+            throw new IllegalArgumentException("--init-from-data rescales the layers on a batch before training; on Spark "
+                    + "every executor builds the model from config.json alone: use ./descent train --init-from-data, or "
+                    + "an --init that keeps the scale (the default Kaiming normal for ReLU)");
+        }
         if (c.curriculum() != null) {
             throw new IllegalArgumentException("--curriculum orders one data set; on Spark every partition shuffles its "
                     + "own: use ./descent train for curriculum learning");
