@@ -121,6 +121,8 @@ final class TrainCommand implements Callable<Integer> {
                 validation = s.validation();
             }
             Classifier model = c.model(train);
+            // A resumed run's weights come from its checkpoint: rescaling them first would be undone, so it is skipped.
+            DataDependentInit.Report rescaled = resuming ? null : c.initializeFromData(model, train);
             Sampler sampler = Samplers.shuffled();
             Curriculum curriculum = null;
             if (c.curriculum() != null) {
@@ -165,8 +167,8 @@ final class TrainCommand implements Callable<Integer> {
                 System.out.printf("  one step per %d minibatches (effective batch %d)%n", c.accumulate(),
                         c.accumulate() * c.batchSize());
             }
-            if (!resuming && c.initFromData() > 0) {
-                report(c.initializeFromData(model, train));
+            if (rescaled != null) {
+                report(rescaled);
             }
             lint(model, train, c.decayedParameters(model.trainableParameters()));
             if (resuming) {
