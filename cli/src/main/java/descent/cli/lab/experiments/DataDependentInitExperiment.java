@@ -39,8 +39,8 @@ final class DataDependentInitExperiment {
 
     private static void run(Lab lab) throws IOException {
         Dataset train = lab.mnist().train();
-        int depth = InitVariance.DEPTH;
-        int batch = lab.size(512, 64);
+        int depth = lab.size(InitVariance.DEPTH, 12);
+        int batch = lab.size(512, 32);
         Tensor initBatch = Tensor.of(train.batch(0, batch).inputs());
         Tensor heldOut = Tensor.of(train.batch(batch, 2 * batch).inputs());
         Sequential plain = DeepNets.stack(train, depth, InitVariance.WIDTH, Activation.relu(),
@@ -67,15 +67,16 @@ final class DataDependentInitExperiment {
                 "vanishing: below 1e-3 (√½ per ReLU layer)", before[depth - 1] < 1e-3);
         lab.verdict("std of the last layer's output after rescaling", Csv.num(after[depth - 1]), "1 ± 0.05 (the target)",
                 Math.abs(after[depth - 1] - 1) <= 0.05);
-        lab.verdict("largest |std − 1| over the 50 layers, on the batch", Csv.num(worst), "≤ 0.05 at every layer",
+        lab.verdict("largest |std − 1| over the " + depth + " layers, on the batch", Csv.num(worst), "≤ 0.05 at every layer",
                 worst <= 0.05);
-        lab.verdict("largest |std − 1| over the 50 layers, on " + batch + " other training images", Csv.num(worstHeldOut),
+        lab.verdict("largest |std − 1| over the " + depth + " layers, on " + batch + " other training images", Csv.num(worstHeldOut),
                 "≤ 0.2: the scale is a property of the data, not of the batch", worstHeldOut <= 0.2);
 
-        int steps = lab.size(150, 5);
+        int steps = lab.size(150, 3);
         Hyperparameters sgd = Hyperparameters.of("lr", "0.01", "momentum", "0.9");
-        double[] plainLoss = DeepNets.train(plain, train, "sgd", sgd, steps, 128, lab.seed());
-        double[] rescuedLoss = DeepNets.train(rescued, train, "sgd", sgd, steps, 128, lab.seed());
+        int trainBatch = lab.size(128, 32);
+        double[] plainLoss = DeepNets.train(plain, train, "sgd", sgd, steps, trainBatch, lab.seed());
+        double[] rescuedLoss = DeepNets.train(rescued, train, "sgd", sgd, steps, trainBatch, lab.seed());
         int tail = Math.min(20, steps);
         double plainFinal = DeepNets.tailMean(plainLoss, tail);
         double rescuedFinal = DeepNets.tailMean(rescuedLoss, tail);
@@ -102,10 +103,10 @@ final class DataDependentInitExperiment {
         LinePlot curves = new LinePlot("Training loss", "step", "cross-entropy (log scale)").logY();
         curves.series("variance 1/n", DeepNets.count(steps), plainLoss);
         curves.series("rescaled from data", DeepNets.count(steps), rescuedLoss);
-        lab.figure("training_loss.png", String.format(Locale.ROOT, "Training loss, SGD lr 0.01 momentum 0.9, batch 128, "
-                + "%d steps, the same weights before rescaling and the same data order", steps), f -> curves.write(f, 900, 520));
+        lab.figure("training_loss.png", String.format(Locale.ROOT, "Training loss, SGD lr 0.01 momentum 0.9, batch %d, "
+                + "%d steps, the same weights before rescaling and the same data order", trainBatch, steps), f -> curves.write(f, 900, 520));
         List<List<String>> rows = new ArrayList<>();
-        for (int i : new int[] {0, 1, 9, 24, 48, 49}) {
+        for (int i : new int[] {0, 1, depth / 5, depth / 2, depth - 2, depth - 1}) {
             DataDependentInit.Layer l = report.layers().get(i);
             rows.add(List.of(Integer.toString(i + 1), l.name(), Csv.num(before[i]), Csv.num(after[i]), Csv.num(other[i]),
                     Integer.toString(l.iterations())));

@@ -7,6 +7,7 @@ import descent.cli.lab.Csv;
 import descent.cli.lab.DeepNets;
 import descent.cli.lab.Experiment;
 import descent.cli.lab.Lab;
+import descent.cli.lab.MnistRun;
 import descent.cli.plot.LinePlot;
 import descent.data.Dataset;
 import descent.data.Mnist;
@@ -51,7 +52,9 @@ final class SparseInit {
     private static void run(Lab lab) throws IOException {
         Mnist.Splits data = lab.mnist();
         Dataset train = data.train();
-        Tensor x = Tensor.of(train.batch(0, lab.size(1024, 128)).inputs());
+        Tensor x = Tensor.of(train.batch(0, lab.size(1024, 64)).inputs());
+        Dataset test = MnistRun.subset(data.test(), lab.size(10000, 200), lab.seed());
+        int depth = lab.size(DEPTH, 6);
         Initializer dense = Init.normalVariance(2, FanMode.FAN_IN);
         Initializer sparse = Init.sparse(K, Math.sqrt(2.0 / K));
         String[] names = {"dense N(0, 2/m)", "sparse k=15, N(0, 2/k)"};
@@ -65,13 +68,13 @@ final class SparseInit {
         double[][] spread = new double[2][];
         double[][] constant = new double[2][];
         for (int s = 0; s < 2; s++) {
-            Sequential net = DeepNets.stack(train, DEPTH, WIDTH, Activation.relu(), inits[s], lab.seed());
+            Sequential net = DeepNets.stack(train, depth, WIDTH, Activation.relu(), inits[s], lab.seed());
             List<Linear> linears = net.layers().stream().filter(m -> m instanceof Linear).map(m -> (Linear) m).toList();
             Scales scales = unitScales(net, x);
-            rmsWeight[s] = new double[DEPTH];
-            spread[s] = new double[DEPTH];
-            constant[s] = new double[DEPTH];
-            for (int l = 0; l < DEPTH; l++) {
+            rmsWeight[s] = new double[depth];
+            spread[s] = new double[depth];
+            constant[s] = new double[depth];
+            for (int l = 0; l < depth; l++) {
                 double[] std = scales.perLayer().get(l);
                 for (int u = 0; u < std.length; u++) {
                     units.row(names[s], l + 1, u, std[u]);
@@ -82,7 +85,7 @@ final class SparseInit {
                 layerCsv.row(names[s], l + 1, linears.get(l).inFeatures(), rmsWeight[s][l], spread[s][l], constant[s][l]);
             }
             // The last layer's 10 logits are too few units for a spread.
-            spreadPlot.series(names[s], DeepNets.count(DEPTH - 1), java.util.Arrays.copyOf(spread[s], DEPTH - 1));
+            spreadPlot.series(names[s], DeepNets.count(depth - 1), java.util.Arrays.copyOf(spread[s], depth - 1));
         }
         double denseRatio = rmsWeight[0][0] / rmsWeight[0][1];
         double sparseRatio = rmsWeight[1][0] / rmsWeight[1][1];
@@ -90,16 +93,16 @@ final class SparseInit {
                 String.format(Locale.ROOT, "%.3f, %.3f", denseRatio, sparseRatio),
                 "dense √(256/784) = 0.571 ± 5 % (small when m is large); sparse 1 ± 5 % (independent of m)",
                 Math.abs(denseRatio / Math.sqrt(256.0 / 784) - 1) < 0.05 && Math.abs(sparseRatio - 1) < 0.05);
-        int mid = DEPTH / 2 - 1;
-        double denseSpread = meanOver(spread[0], 1, DEPTH - 1);
-        double sparseSpread = meanOver(spread[1], 1, DEPTH - 1);
+        int mid = depth / 2 - 1;
+        double denseSpread = meanOver(spread[0], 1, depth - 1);
+        double sparseSpread = meanOver(spread[1], 1, depth - 1);
         lab.verdict("spread of unit pre-activation scales (std over units of ln std), mean over hidden layers 2–"
-                        + (DEPTH - 1) + ": sparse vs dense",
+                        + (depth - 1) + ": sparse vs dense",
                 String.format(Locale.ROOT, "%.3f vs %.3f", sparseSpread, denseSpread),
                 "at least 1.5 times as wide with sparse: a unit sums k = 15 inputs, not m = 256",
                 sparseSpread > 1.5 * denseSpread);
 
-        int steps = lab.size(300, 5);
+        int steps = lab.size(300, 3);
         int seeds = lab.size(3, 1);
         Hyperparameters sgd = Hyperparameters.of("lr", "0.01", "momentum", "0.9");
         LinePlot curves = new LinePlot("Training loss (seed " + lab.seed() + ")", "step", "cross-entropy (log scale)").logY();
@@ -109,7 +112,7 @@ final class SparseInit {
         for (int s = 0; s < 2; s++) {
             for (int r = 0; r < seeds; r++) {
                 long seed = lab.seed() + r;
-                Sequential net = DeepNets.stack(train, DEPTH, WIDTH, Activation.relu(), inits[s], seed);
+                Sequential net = DeepNets.stack(train, depth, WIDTH, Activation.relu(), inits[s], seed);
                 double[] losses = DeepNets.train(net, train, "sgd", sgd, steps, 128, seed);
                 for (int i = 0; i < steps; i++) {
                     lossCsv.row(names[s], seed, i + 1, losses[i]);
@@ -118,7 +121,7 @@ final class SparseInit {
                     curves.series(names[s], DeepNets.count(steps), losses);
                 }
                 finalLoss[s][r] = DeepNets.tailMean(losses, Math.min(20, steps));
-                testAcc[s][r] = Evaluation.of(new Sequential(new Flatten(), net), data.test(), LossFunction.crossEntropy(), 1000).accuracy();
+                testAcc[s][r] = Evaluation.of(new Sequential(new Flatten(), net), test, LossFunction.crossEntropy(), 1000).accuracy();
                 lab.log("%s, seed %d: final training loss %.4f, test accuracy %.2f%%", names[s], seed, finalLoss[s][r],
                         100 * testAcc[s][r]);
             }
@@ -141,7 +144,7 @@ final class SparseInit {
         List<List<String>> rows = new ArrayList<>();
         for (int s = 0; s < 2; s++) {
             rows.add(List.of(names[s], Csv.num(rmsWeight[s][0]), Csv.num(rmsWeight[s][1]), Csv.num(spread[s][mid]),
-                    String.format(Locale.ROOT, "%.1f %%", 100 * meanOver(constant[s], 0, DEPTH - 1)),
+                    String.format(Locale.ROOT, "%.1f %%", 100 * meanOver(constant[s], 0, depth - 1)),
                     String.format(Locale.ROOT, "%.4f ± %.4f", mean(finalLoss[s]), std(finalLoss[s])),
                     String.format(Locale.ROOT, "%.2f %%", 100 * mean(testAcc[s]))));
         }
