@@ -2,12 +2,14 @@ package descent.cli;
 
 import descent.autograd.Tensor;
 import descent.data.Dataset;
+import descent.data.Samplers;
 import descent.init.Init;
 import descent.io.Json;
 import descent.nn.Activation;
 import descent.nn.BatchNorm1d;
 import descent.nn.Classifier;
 import descent.nn.Dropout;
+import descent.nn.DataDependentInit;
 import descent.nn.Mlp;
 import descent.nn.Standardize;
 import descent.optim.Averaging;
@@ -32,7 +34,7 @@ import java.util.Set;
  * Every setting of a training run, as written to the run's {@code config.json}: enough to rebuild
  * the model for {@code evaluate} and the whole run for {@code --resume}.
  */
-public record RunConfig(String dataset, int[] hidden, String activation, String init, boolean batchNorm,
+public record RunConfig(String dataset, int[] hidden, String activation, String init, int initFromData, boolean batchNorm,
                         String batchNormConvention, double batchNormMomentum, double dropout, String dropoutForm,
                  String normalization, String optimizer, Map<String, String> hyperparameters, int batchSize,
                  int epochs, String augment, int earlyStopping, double minDelta, double valSplit, String curriculum,
@@ -48,6 +50,21 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
     public Classifier model(Dataset train) {
         Dataset.Moments m = normalization(train);
         return model(train.featureSize(), train.classes(), m.mean(), m.std());
+    }
+
+    /**
+     * With {@code initFromData} &gt; 0, rescales the model's Linear layers until each one's output has
+     * unit std on that many training examples (all of them if fewer) drawn with the seed
+     * ({@link DataDependentInit}); null when it is off. Run on a fresh model only: a resumed run's
+     * weights come from its checkpoint.
+     */
+    public DataDependentInit.Report initializeFromData(Classifier model, Dataset train) {
+        if (initFromData == 0) {
+            return null;
+        }
+        int[] order = Samplers.permutation(train.size(), SplitMix64.derive(seed, "init from data"));
+        Tensor inputs = Tensor.of(train.batch(Arrays.copyOf(order, Math.min(initFromData, order.length))).inputs());
+        return DataDependentInit.apply(model, inputs, DataDependentInit.Settings.unitStd());
     }
 
     /**
@@ -165,6 +182,9 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
         f.put("hidden", Arrays.toString(hidden));
         f.put("activation", Json.quote(activation));
         f.put("init", Json.quote(init));
+        if (initFromData > 0) { // written only when used, as the settings after clip_grad_norm
+            f.put("init_from_data", Integer.toString(initFromData));
+        }
         f.put("batchnorm", Boolean.toString(batchNorm));
         f.put("dropout", Double.toString(dropout));
         if (!dropoutForm.equals("inverted")) { // newer than the format: written only when used
@@ -227,7 +247,8 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
             ((Map<?, ?>) m.get("hyperparameters")).forEach((k, v) -> hyper.put((String) k, (String) v));
             int[] hidden = ((List<?>) m.get("hidden")).stream().mapToInt(v -> ((Number) v).intValue()).toArray();
             return new RunConfig((String) m.get("dataset"), hidden, (String) m.get("activation"), (String) m.get("init"),
-                    (Boolean) m.get("batchnorm"), m.get("batchnorm_convention") instanceof String bc ? bc : "pytorch",
+                    m.containsKey("init_from_data") ? (int) num(m, "init_from_data") : 0, (Boolean) m.get("batchnorm"),
+                    m.get("batchnorm_convention") instanceof String bc ? bc : "pytorch",
                     m.get("batchnorm_momentum") instanceof Number bm ? bm.doubleValue() : Double.NaN, num(m, "dropout"),
                     m.get("dropout_form") instanceof String df ? df : "inverted", (String) m.get("normalization"),
                     (String) m.get("optimizer"), hyper, (int) num(m, "batch_size"), (int) num(m, "epochs"),

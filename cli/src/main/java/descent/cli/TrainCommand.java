@@ -14,6 +14,7 @@ import descent.io.AtomicFiles;
 import descent.io.SafeTensors;
 import descent.kernels.Parallel;
 import descent.nn.Classifier;
+import descent.nn.DataDependentInit;
 import descent.nn.Mode;
 import descent.optim.Optimizer;
 import descent.train.Callback;
@@ -120,11 +121,16 @@ final class TrainCommand implements Callable<Integer> {
                 validation = s.validation();
             }
             Classifier model = c.model(train);
+            // A resumed run's weights come from its checkpoint: rescaling them first would be undone, so it is skipped.
+            DataDependentInit.Report rescaled = resuming ? null : c.initializeFromData(model, train);
             if (OptimizerNames.FULL_BATCH_TRAINING.contains(c.optimizer())) {
                 System.out.printf(Locale.ROOT, "%s: %d training, %s%d test examples; %s, %,d parameters; %s on the whole "
                                 + "training set, one iteration per epoch, %d threads%n", c.dataset(), train.size(),
                         validation == null ? "" : validation.size() + " validation, ", splits.test().size(),
                         describe(c, train), model.parameterCount(), optimizerLabel(c), c.threads());
+                if (rescaled != null) {
+                    report(rescaled);
+                }
                 return TrainFullBatch.run(c, dir, model, train, validation, splits.test(), resuming);
             }
             Sampler sampler = Samplers.shuffled();
@@ -175,6 +181,9 @@ final class TrainCommand implements Callable<Integer> {
                 System.out.printf("  iterate averaging %s: validation and test metrics are of the averaged weights, "
                         + "and so is the saved model%n", c.average());
             }
+            if (rescaled != null) {
+                report(rescaled);
+            }
             lint(model, train, c.decayedParameters(model.trainableParameters()));
             if (resuming) {
                 trainer.resume(dir.resolve(CHECKPOINT));
@@ -194,6 +203,16 @@ final class TrainCommand implements Callable<Integer> {
                     100 * test.accuracy(), test.loss(), trainer.stopReason() == null ? "" : " (" + trainer.stopReason() + ")",
                     dir);
             return 0;
+        }
+
+        /** Prints what data-dependent initialization did: each Linear layer's output std before and after. */
+        private static void report(DataDependentInit.Report r) {
+            StringBuilder sb = new StringBuilder("init from data: output std of the Linear layers before -> after:");
+            for (DataDependentInit.Layer l : r.layers()) {
+                sb.append(String.format(Locale.ROOT, " %s %.3g -> %.3g%s", l.name(), l.stdBefore(), l.stdAfter(),
+                        r.withinTolerance(l) ? "" : " (not reached in " + l.iterations() + " rescalings)"));
+            }
+            System.out.println("  " + sb);
         }
 
         /** Prints what {@link ArchitectureLint} finds in the configured model, {@code decayed} its decayed parameters. */

@@ -32,6 +32,11 @@ public final class TrainOptions {
             + "(default: Kaiming normal with the activation's gain).")
     String init = "default";
 
+    @Option(names = "--init-from-data", arity = "0..1", fallbackValue = "512", paramLabel = "BATCH",
+            description = "After --init, rescale the Linear layers input side first until each one's output has unit "
+                    + "std on BATCH training examples drawn with the seed (LSUV, Mishkin & Matas 2015); alone: 512.")
+    Integer initFromData;
+
     @Option(names = "--optimizer", description = "sgd, momentum, nesterov, nesterov-lookahead (the notes' form; the "
             + "weights are the look-ahead point), adam, amsgrad, adamw, adagrad, rmsprop, adadelta on minibatches, or "
             + "lbfgs, cg, bfgs, newton-cg on the whole training set (default: ${DEFAULT-VALUE}). Hyper-parameters by "
@@ -144,6 +149,10 @@ public final class TrainOptions {
         if (probes < 0) {
             throw new IllegalArgumentException("--probes takes a number of steps, at least 1 (0: off), got " + probes);
         }
+        if (initFromData != null && initFromData < 1) {
+            throw new IllegalArgumentException("--init-from-data takes the number of training examples to measure the "
+                    + "layers on, at least 1 (alone: 512), got " + initFromData);
+        }
         if (minDelta != 0 && earlyStopping == 0) {
             throw new IllegalArgumentException("--min-delta is the least improvement early stopping counts: give "
                     + "--early-stopping PATIENCE too, or leave --min-delta out");
@@ -158,7 +167,8 @@ public final class TrainOptions {
         if (!List.of("global", "per-feature", "none").contains(normalization)) {
             throw new IllegalArgumentException("--normalize must be global, per-feature or none, got " + normalization);
         }
-        RunConfig c = new RunConfig(DatasetStore.source(dataset).name(), hidden, activation, init, batchNorm,
+        RunConfig c = new RunConfig(DatasetStore.source(dataset).name(), hidden, activation, init,
+                initFromData == null ? 0 : initFromData, batchNorm,
                 batchNormConvention != null ? batchNormConvention : "pytorch",
                 batchNormMomentum != null ? batchNormMomentum : Double.NaN, dropout,
                 dropoutForm != null ? dropoutForm : "inverted", normalization,

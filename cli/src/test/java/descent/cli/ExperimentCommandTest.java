@@ -37,7 +37,7 @@ class ExperimentCommandTest {
         for (String name : Experiments.names()) {
             assertTrue(text.contains(name), name);
         }
-        assertEquals(16, Experiments.names().size());
+        assertEquals(19, Experiments.names().size());
     }
 
     /** The lab's order is the notes' order; names are what scripts and links use, so they never change. */
@@ -46,7 +46,7 @@ class ExperimentCommandTest {
         assertEquals(List.of("init-variance", "activations", "symmetry", "deep-linear", "optimizers-2d",
                 "optimizers-mnist", "unbiasing", "step-size", "batchnorm", "dropout", "weight-decay", "early-stopping",
                 "augmentation", "polyak", "input-normalization",
-                "continuation"), Experiments.names());
+                "continuation", "data-dependent-init", "sparse-init", "curriculum"), Experiments.names());
         assertEquals("weight-decay", Experiments.named("Weight-Decay").name());
     }
 

@@ -86,6 +86,43 @@ class TrainCommandTest {
         assertTrue(metrics.contains("early stopping") && metrics.contains("\"best_epoch\": 1"), metrics);
     }
 
+    /**
+     * Tiny weights (std 0.001) make every layer's output nearly vanish; --init-from-data brings each Linear
+     * layer's output to unit std on its batch before training, is recorded in config.json, and is not
+     * applied again when the finished run is resumed (its weights come from the checkpoint).
+     */
+    @Test
+    void initFromDataRescalesTheLayersBeforeTrainingAndResumeKeepsTheWeights() throws IOException {
+        Path run = dir.resolve("lsuv");
+        String out = MainTest.run(0, args(run, 1, "--init", "normal-std:0.001", "--init-from-data",
+                "64").toArray(String[]::new));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("body\\.layers\\.(\\d) ([0-9.e+-]+) -> ([0-9.e+-]+)")
+                .matcher(out);
+        List<String> layers = new ArrayList<>();
+        while (m.find()) {
+            layers.add(m.group(1));
+            assertEquals(1, Double.parseDouble(m.group(3)), 0.05, out);
+            assertTrue(Double.parseDouble(m.group(2)) < (m.group(1).equals("0") ? 0.1 : 1e-3), out);
+        }
+        assertEquals(List.of("0", "3"), layers, out); // Linear, ReLU, Dropout, Linear
+        String config = Files.readString(run.resolve("config.json"));
+        assertTrue(config.contains("\"init\": \"normal-std:0.001\",\n  \"init_from_data\": 64,"), config);
+        assertEquals(64, RunConfig.read(run.resolve("config.json")).initFromData());
+        double accuracy = Double.parseDouble(Files.readString(run.resolve("metrics.json"))
+                .replaceAll("(?s).*\"test_accuracy\": ([0-9.]+).*", "$1"));
+        assertTrue(accuracy > 0.8, "it trains: " + accuracy);
+        Map<String, NdArray> trained = SafeTensors.loadTensors(run.resolve("model.safetensors"));
+        String resumed = MainTest.run(0, "train", "--resume", run.toString(), "--data-dir", data.toString());
+        assertTrue(resumed.contains("resuming") && !resumed.contains("init from data"), resumed);
+        Map<String, NdArray> again = SafeTensors.loadTensors(run.resolve("model.safetensors"));
+        trained.forEach((k, v) -> assertArrayEquals(v.toDoubleArray(), again.get(k).toDoubleArray(), 0, k));
+        Path plain = dir.resolve("plain");
+        MainTest.run(0, args(plain, 1).toArray(String[]::new));
+        assertTrue(!Files.readString(plain.resolve("config.json")).contains("init_from_data"), "written only when used");
+        assertEquals(2, Main.run(args(dir.resolve("zero"), 1, "--init-from-data", "0").toArray(String[]::new)));
+        assertTrue(MainTest.run(0, "train", "--help").contains("--init-from-data"));
+    }
+
     @Test
     void accumulationTakesOneStepPerKMinibatchesAndResumes() throws IOException {
         Path run = dir.resolve("acc");

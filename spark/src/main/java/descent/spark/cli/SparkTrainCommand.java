@@ -218,6 +218,11 @@ final class SparkTrainCommand implements Callable<Integer> {
                     + "Spark the steps run on the executors and a round already averages the partitions' weights: use "
                     + "./descent train --average");
         }
+        if (c.initFromData() > 0) {
+            throw new IllegalArgumentException("--init-from-data rescales the layers on a batch before training; on Spark "
+                    + "every executor builds the model from config.json alone: use ./descent train --init-from-data, or "
+                    + "an --init that keeps the scale (the default Kaiming normal for ReLU)");
+        }
         if (c.curriculum() != null) {
             throw new IllegalArgumentException("--curriculum orders one data set; on Spark every partition shuffles its "
                     + "own: use ./descent train for curriculum learning");
