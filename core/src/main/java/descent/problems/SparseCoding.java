@@ -25,8 +25,11 @@ import java.util.random.RandomGenerator;
  */
 public final class SparseCoding {
 
-    /** The codes H [m, k], the dictionary W [k, n] and the objective after each sweep (entry 0: at the start). */
-    public record Result(NdArray codes, NdArray dictionary, List<Double> objective) {}
+    /**
+     * The codes H [m, k], the dictionary W [k, n], the objective after each sweep (entry 0: at the
+     * start) and after each block step (entry 0: at the start, then H, W, H, W, ...).
+     */
+    public record Result(NdArray codes, NdArray dictionary, List<Double> objective, List<Double> blockObjective) {}
 
     private SparseCoding() {}
 
@@ -41,17 +44,24 @@ public final class SparseCoding {
         Map<String, CoordinateDescent.BlockUpdate> updates = Map.of(
                 "W", block -> w.assign(leastSquares(h.value(), x)),
                 "H", block -> h.assign(ista(h.value(), w.value(), x, lambda, istaSteps)));
-        CoordinateDescent cd = FullBatch.blockCoordinateDescent(params, Map.of("H", List.of("H"), "W", List.of("W")), updates,
-                false, 0, LineSearch.armijo());
+        // Blocks in a fixed order, H then W: Map.of's iteration order changes from one JVM to the next.
+        Map<String, List<String>> blocks = new LinkedHashMap<>();
+        blocks.put("H", List.of("H"));
+        blocks.put("W", List.of("W"));
+        CoordinateDescent cd = FullBatch.blockCoordinateDescent(params, blocks, updates, false, 0, LineSearch.armijo());
         Closure closure = Objective.closure(params, objective);
         List<Double> history = new ArrayList<>();
+        List<Double> afterBlock = new ArrayList<>();
         history.add(objective.loss().item());
+        afterBlock.add(history.getFirst());
         for (int s = 0; s < sweeps; s++) {
             cd.step(closure); // H
+            afterBlock.add(objective.loss().item());
             cd.step(closure); // W
-            history.add(objective.loss().item());
+            afterBlock.add(objective.loss().item());
+            history.add(afterBlock.getLast());
         }
-        return new Result(h.value(), w.value(), history);
+        return new Result(h.value(), w.value(), history, afterBlock);
     }
 
     /** argmin_W ‖X − HW‖² = (HᵀH + εI)⁻¹HᵀX, with a tiny ε in case a code column is all zero. */
