@@ -34,7 +34,7 @@ class SparseCodingTest {
         List<Double> f = r.blockObjective();
         assertEquals(objective(h0, w0, x), f.get(0), 1e-9);
         assertEquals(objective(h1, w0, x), f.get(1), 1e-9, "the first block step is not ISTA on H with W fixed");
-        assertEquals(objective(h1, SparseCoding.leastSquares(h1, x), x), f.get(2), 1e-9);
+        assertEquals(objective(h1, SparseCoding.leastSquares(h1, x, 1e-10), x), f.get(2), 1e-9);
     }
 
     /** Each block step minimizes (W exactly) or majorizes-and-minimizes (ISTA on H), so none raises the objective. */
@@ -49,6 +49,24 @@ class SparseCodingTest {
         }
         for (int s = 0; s < r.objective().size(); s++) {
             assertEquals(f.get(2 * s), r.objective().get(s));
+        }
+    }
+
+    /** With weight decay μ the W block is ridge regression: its step lands where the gradient in W vanishes. */
+    @Test
+    void weightDecayMakesTheDictionaryStepARidgeRegression() {
+        NdArray x = NdArray.randn(new SplittableRandom(5), DType.FLOAT64, 30, 6);
+        double mu = 2;
+        SparseCoding.Result r = SparseCoding.solve(x, 3, LAMBDA, mu, 4, 5, new SplittableRandom(6));
+        NdArray h = r.codes();
+        NdArray w = r.dictionary();
+        // ∂/∂W (‖X − HW‖² + μ‖W‖²) = 2Hᵀ(HW − X) + 2μW = 0 after the last (W) step.
+        NdArray grad = h.transpose(0, 1).matmul(h.matmul(w).sub(x)).add(w.mul(mu)).mul(2);
+        assertTrue(grad.mul(grad).sum(false).item() < 1e-18, "gradient in W: " + grad);
+        double penalty = objective(h, w, x) + mu * w.mul(w).sum(false).item();
+        assertEquals(penalty, r.objective().getLast(), 1e-9 * penalty);
+        for (int i = 1; i < r.blockObjective().size(); i++) {
+            assertTrue(r.blockObjective().get(i) <= r.blockObjective().get(i - 1) * (1 + 1e-12));
         }
     }
 }

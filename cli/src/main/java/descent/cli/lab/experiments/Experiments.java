@@ -11,7 +11,8 @@ public final class Experiments {
             SymmetryExperiment.EXPERIMENT, DeepLinear.EXPERIMENT, Optimizers2d.EXPERIMENT, OptimizersMnist.EXPERIMENT,
             Unbiasing.EXPERIMENT, StepSize.EXPERIMENT, BatchNormComparison.EXPERIMENT, DropoutComparison.EXPERIMENT,
             WeightDecayComparison.EXPERIMENT, EarlyStoppingComparison.EXPERIMENT, AugmentationComparison.EXPERIMENT,
-            Polyak.EXPERIMENT, InputNormalization.EXPERIMENT);
+            Polyak.EXPERIMENT, InputNormalization.EXPERIMENT,
+            SecondOrder.EXPERIMENT, SparseCodingExperiment.EXPERIMENT, ResidualGradients.EXPERIMENT);
 
     private Experiments() {}
 
