@@ -37,7 +37,7 @@ class ExperimentCommandTest {
         for (String name : Experiments.names()) {
             assertTrue(text.contains(name), name);
         }
-        assertEquals(19, Experiments.names().size());
+        assertEquals(22, Experiments.names().size());
     }
 
     /** The lab's order is the notes' order; names are what scripts and links use, so they never change. */
@@ -46,7 +46,8 @@ class ExperimentCommandTest {
         assertEquals(List.of("init-variance", "activations", "symmetry", "deep-linear", "optimizers-2d",
                 "optimizers-mnist", "unbiasing", "step-size", "batchnorm", "dropout", "weight-decay", "early-stopping",
                 "augmentation", "polyak", "input-normalization",
-                "continuation", "data-dependent-init", "sparse-init", "curriculum"), Experiments.names());
+                "data-dependent-init", "sparse-init", "residual-gradients", "second-order", "sparse-coding", "curriculum",
+                "continuation"), Experiments.names());
         assertEquals("weight-decay", Experiments.named("Weight-Decay").name());
     }
 
@@ -98,7 +99,8 @@ class ExperimentCommandTest {
     @Test
     void cheapExperimentsAgreeWithTheoryAtTheirDefaultSize() {
         // These need no data and run in seconds at full size; their verdicts are exact or statistical with margin.
-        for (String name : List.of("deep-linear", "unbiasing", "step-size", "polyak", "input-normalization")) {
+        for (String name : List.of("deep-linear", "unbiasing", "step-size", "polyak", "input-normalization",
+                "sparse-coding", "residual-gradients")) {
             String text = MainTest.run(0, "experiment", name, "--out", out.toString());
             assertTrue(text.contains("[agrees]") && !text.contains("[differs]"), text);
         }

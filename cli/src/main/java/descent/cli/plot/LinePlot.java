@@ -28,6 +28,7 @@ public final class LinePlot {
     private final String yLabel;
     private final XYSeriesCollection data = new XYSeriesCollection();
     private boolean logY;
+    private boolean logX;
 
     public LinePlot(String title, String xLabel, String yLabel) {
         this.title = title;
@@ -39,7 +40,7 @@ public final class LinePlot {
     public LinePlot series(String name, double[] x, double[] y) {
         XYSeries s = new XYSeries(name, false, true);
         for (int i = 0; i < x.length; i++) {
-            if (!Double.isNaN(y[i]) && (!logY || y[i] > 0)) {
+            if (!Double.isNaN(y[i]) && (!logY || y[i] > 0) && (!logX || x[i] > 0)) {
                 s.add(x[i], y[i]);
             }
         }
@@ -55,6 +56,12 @@ public final class LinePlot {
         return this;
     }
 
+    /** A logarithmic x axis (set before adding series: points at non-positive x are dropped). */
+    public LinePlot logX() {
+        this.logX = true;
+        return this;
+    }
+
     public void write(Path file, int width, int height) throws IOException {
         ValueAxis y;
         if (logY) {
@@ -66,8 +73,14 @@ public final class LinePlot {
             lin.setAutoRangeIncludesZero(false);
             y = lin;
         }
-        NumberAxis x = new NumberAxis(xLabel);
-        x.setAutoRangeIncludesZero(false);
+        ValueAxis x;
+        if (logX) {
+            x = new LogAxis(xLabel);
+        } else {
+            NumberAxis lin = new NumberAxis(xLabel);
+            lin.setAutoRangeIncludesZero(false);
+            x = lin;
+        }
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         for (int i = 0; i < data.getSeriesCount(); i++) {
             renderer.setSeriesPaint(i, COLORS[i % COLORS.length]);

@@ -12,8 +12,9 @@ public final class Experiments {
             Unbiasing.EXPERIMENT, StepSize.EXPERIMENT, BatchNormComparison.EXPERIMENT, DropoutComparison.EXPERIMENT,
             WeightDecayComparison.EXPERIMENT, EarlyStoppingComparison.EXPERIMENT, AugmentationComparison.EXPERIMENT,
             Polyak.EXPERIMENT, InputNormalization.EXPERIMENT,
-            ContinuationExperiment.EXPERIMENT,
-            DataDependentInitExperiment.EXPERIMENT, SparseInit.EXPERIMENT, CurriculumComparison.EXPERIMENT);
+            DataDependentInitExperiment.EXPERIMENT, SparseInit.EXPERIMENT, ResidualGradients.EXPERIMENT,
+            SecondOrder.EXPERIMENT, SparseCodingExperiment.EXPERIMENT, CurriculumComparison.EXPERIMENT,
+            ContinuationExperiment.EXPERIMENT);
 
     private Experiments() {}
 
