@@ -14,7 +14,7 @@ public final class Experiments {
             Polyak.EXPERIMENT, InputNormalization.EXPERIMENT,
             DataDependentInitExperiment.EXPERIMENT, SparseInit.EXPERIMENT, ResidualGradients.EXPERIMENT,
             SecondOrder.EXPERIMENT, SparseCodingExperiment.EXPERIMENT, CurriculumComparison.EXPERIMENT,
-            ContinuationExperiment.EXPERIMENT);
+            ContinuationExperiment.EXPERIMENT, FitNetsExperiment.EXPERIMENT);
 
     private Experiments() {}
 
