@@ -218,6 +218,10 @@ final class SparkTrainCommand implements Callable<Integer> {
                     + "Spark the steps run on the executors and a round already averages the partitions' weights: use "
                     + "./descent train --average");
         }
+        if (c.pretrain() != null) {
+            throw new IllegalArgumentException("--pretrain trains one model stage by stage, each stage a run of its own; "
+                    + "spark train runs one model's rounds on the executors: use ./descent train --pretrain");
+        }
         if (c.curriculum() != null) {
             throw new IllegalArgumentException("--curriculum orders one data set; on Spark every partition shuffles its "
                     + "own: use ./descent train for curriculum learning");
