@@ -37,7 +37,7 @@ class ExperimentCommandTest {
         for (String name : Experiments.names()) {
             assertTrue(text.contains(name), name);
         }
-        assertEquals(15, Experiments.names().size());
+        assertEquals(17, Experiments.names().size());
     }
 
     /** The lab's order is the notes' order; names are what scripts and links use, so they never change. */
@@ -45,7 +45,8 @@ class ExperimentCommandTest {
     void experimentsKeepTheirNamesInLabOrder() {
         assertEquals(List.of("init-variance", "activations", "symmetry", "deep-linear", "optimizers-2d",
                 "optimizers-mnist", "unbiasing", "step-size", "batchnorm", "dropout", "weight-decay", "early-stopping",
-                "augmentation", "polyak", "input-normalization"), Experiments.names());
+                "augmentation", "polyak", "input-normalization", "continuation",
+                "greedy-pretraining"), Experiments.names());
         assertEquals("weight-decay", Experiments.named("Weight-Decay").name());
     }
 
