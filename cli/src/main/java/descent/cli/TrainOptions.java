@@ -120,8 +120,8 @@ public final class TrainOptions {
     @Option(names = "--pretrain", paramLabel = "SPEC", description = "Greedy supervised layer-wise pretraining: "
             + "greedy[:EPOCHS_PER_LAYER][:joint] trains hidden layer k for EPOCHS_PER_LAYER epochs (default 1) with a "
             + "temporary output head on the layers below, frozen (joint: trained with it), then --epochs fine-tune the "
-            + "whole network. Each stage has a fresh optimizer; early stopping and --average apply to the fine-tuning "
-            + "(default: off).")
+            + "whole network. Each stage has a fresh optimizer, its schedule spanning the stage; early stopping and "
+            + "--average apply to the fine-tuning (default: off).")
     String pretrain;
 
     @Option(names = "--limit", description = "Train on only the first N training examples (default: all).")
