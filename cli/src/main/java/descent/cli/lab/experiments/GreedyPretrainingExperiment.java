@@ -73,7 +73,7 @@ final class GreedyPretrainingExperiment {
             greedy.add(pretrained(lab, train, test, depth, seed));
         }
         report(lab, scratch, greedy, epochs);
-        lab.text(stagesNote(greedy));
+        lab.text(stagesNote(greedy, scratch));
         double[] lossScratch = column(scratch, o -> o.train().loss());
         double[] lossGreedy = column(greedy, o -> o.train().loss());
         double[] accScratch = column(scratch, o -> o.test().accuracy());
@@ -181,28 +181,36 @@ final class GreedyPretrainingExperiment {
     }
 
     /** What the stages reached, in numbers: where the first and the last pretraining stage ended, and the fine-tuning. */
-    private static String stagesNote(List<Outcome> greedy) {
+    private static String stagesNote(List<Outcome> greedy, List<Outcome> scratch) {
         List<String> stages = greedy.getFirst().stages();
         int firstEnd = stages.lastIndexOf(stages.getFirst());
         int lastEnd = stages.indexOf(GreedyPretraining.FINE_TUNE) - 1;
         double[] first = column(greedy, o -> o.history().get(firstEnd).trainLoss());
         double[] last = column(greedy, o -> o.history().get(lastEnd).trainLoss());
         double[] end = column(greedy, o -> o.history().getLast().trainLoss());
+        double[] fromScratch = column(scratch, o -> o.history().getLast().trainLoss());
         return "Training loss (train mode, mean over the epoch) of the pretrained runs at the end of "
                 + stages.getFirst() + ": " + spread(first, 1, "%.4f") + "; at the end of " + stages.get(lastEnd) + ": "
-                + spread(last, 1, "%.4f") + "; after the fine-tuning: " + spread(end, 1, "%.4f") + ". Each stage trains "
-                + "a fresh layer and head on frozen features for " + EPOCHS_PER_LAYER + " epoch(s), so a stage need not "
-                + "reach the loss of the one below it; what the stack gives the fine-tuning is lower layers that already "
-                + "carry the labels' information, where the from-scratch runs' lower layers barely move.";
+                + spread(last, 1, "%.4f") + "; after the fine-tuning: " + spread(end, 1, "%.4f") + ". The from-scratch "
+                + "runs' last epoch: " + spread(fromScratch, 1, "%.4f") + " (ln 10 = 2.3026 is the loss of a uniform "
+                + "guess). Each stage trains a fresh layer and head on frozen features for " + EPOCHS_PER_LAYER
+                + " epoch(s), so a stage need not reach the loss of the one below it: here the loss "
+                + (mean(last) > mean(first) ? "grows" : "falls") + " as the stack deepens, and the fine-tuning, which "
+                + "starts from that stack, ends " + (mean(end) < mean(first) ? "below" : "above") + " the first stage's "
+                + "loss.";
     }
 
     private static double[] column(List<Outcome> outcomes, java.util.function.ToDoubleFunction<Outcome> f) {
         return outcomes.stream().mapToDouble(f).toArray();
     }
 
+    private static double mean(double[] v) {
+        return Arrays.stream(v).average().orElseThrow();
+    }
+
     /** "mean ± standard deviation (min–max)" of {@code v} times {@code scale}. */
     static String spread(double[] v, double scale, String format) {
-        double mean = Arrays.stream(v).average().orElseThrow();
+        double mean = mean(v);
         double var = v.length < 2 ? 0 : Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / (v.length - 1);
         double min = Arrays.stream(v).min().orElseThrow();
         double max = Arrays.stream(v).max().orElseThrow();
