@@ -18,6 +18,7 @@ import descent.optim.GlobalRule;
 import descent.optim.GlobalRules;
 import descent.optim.Optimizer;
 import descent.tensor.DType;
+import descent.train.GreedyPretraining;
 import descent.train.SplitMix64;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,12 +39,20 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
                         String batchNormConvention, double batchNormMomentum, double dropout, String dropoutForm,
                  String normalization, String optimizer, Map<String, String> hyperparameters, int batchSize,
                  int epochs, String augment, int earlyStopping, double minDelta, double valSplit, String curriculum,
-                 double clipGradNorm, int accumulate, boolean decayAll, int probes, String average, int limit, long seed,
-                        int threads) {
+                 double clipGradNorm, int accumulate, boolean decayAll, int probes, String average, String pretrain,
+                        int limit, long seed, int threads) {
 
     /** The iterate averaging of {@code --average} ({@link Averaging.Spec#parse its form}), or null when off. */
     public Averaging.Spec averaging() {
         return average == null ? null : Averaging.Spec.parse(average);
+    }
+
+    /**
+     * The greedy layer-wise pretraining of {@code --pretrain} ({@link GreedyPretraining.Settings#parse its
+     * form}), or null when off.
+     */
+    public GreedyPretraining.Settings pretraining() {
+        return pretrain == null ? null : GreedyPretraining.Settings.parse(pretrain);
     }
 
     /** Builds the model for a training set: normalization fitted on it, weights drawn from the seed. */
@@ -221,6 +230,9 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
         if (average != null) {
             f.put("average", Json.quote(average));
         }
+        if (pretrain != null) {
+            f.put("pretrain", Json.quote(pretrain));
+        }
         f.put("limit", Integer.toString(limit));
         f.put("seed", Long.toString(seed));
         f.put("threads", Integer.toString(threads));
@@ -255,7 +267,7 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
                     (String) m.get("augment"), (int) num(m, "early_stopping"), num(m, "min_delta"), num(m, "val_split"),
                     (String) m.get("curriculum"), num(m, "clip_grad_norm"),
                     m.containsKey("accumulate") ? (int) num(m, "accumulate") : 1, Boolean.TRUE.equals(m.get("decay_all")),
-                    m.containsKey("probes") ? (int) num(m, "probes") : 0, (String) m.get("average"),
+                    m.containsKey("probes") ? (int) num(m, "probes") : 0, (String) m.get("average"), (String) m.get("pretrain"),
                     (int) num(m, "limit"),
                     ((Number) m.get("seed")).longValue(), (int) num(m, "threads"));
         } catch (ClassCastException | NullPointerException e) {

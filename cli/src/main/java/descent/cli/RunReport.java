@@ -13,28 +13,74 @@ import java.util.Locale;
 /**
  * A finished run's summary: {@code metrics.json}, loss and accuracy curves as PNG, and
  * {@code report.html}, a self-contained page (plots beside it, no scripts, nothing fetched) that a
- * browser opens offline.
+ * browser opens offline. A run trained in stages (greedy pretraining) names each epoch's stage in
+ * {@code stages}, and the plots mark where each stage begins; null for a run in one go.
  */
 public record RunReport(RunConfig config, List<EpochMetrics> history, Evaluation test, String stopReason, int bestEpoch,
-                 long parameters, String modelText) {
+                 long parameters, String modelText, List<String> stages) {
+
+    /** A run trained in one go. */
+    public RunReport(RunConfig config, List<EpochMetrics> history, Evaluation test, String stopReason, int bestEpoch,
+                     long parameters, String modelText) {
+        this(config, history, test, stopReason, bestEpoch, parameters, modelText, null);
+    }
+
+    public RunReport {
+        if (stages != null && stages.size() != history.size()) {
+            throw new IllegalArgumentException("a stage for each of the " + history.size() + " epochs, got "
+                    + stages.size());
+        }
+    }
 
     public void write(Path dir) throws IOException {
         AtomicFiles.writeString(dir.resolve("metrics.json"), metricsJson());
         double[] epoch = column(m -> m.epoch());
-        new LinePlot("Loss", "epoch", "cross-entropy (log scale)").logY()
+        withStages(new LinePlot("Loss", "epoch", "cross-entropy (log scale)").logY())
                 .series("train", epoch, column(EpochMetrics::trainLoss))
                 .series("validation", epoch, column(EpochMetrics::validationLoss))
                 .series("test", epoch, column(EpochMetrics::testLoss))
                 .write(dir.resolve("loss.png"), 800, 500);
-        new LinePlot("Accuracy", "epoch", "accuracy (%)")
+        withStages(new LinePlot("Accuracy", "epoch", "accuracy (%)"))
                 .series("train", epoch, column(m -> 100 * m.trainAccuracy()))
                 .series("validation", epoch, column(m -> 100 * m.validationAccuracy()))
                 .series("test", epoch, column(m -> 100 * m.testAccuracy()))
                 .write(dir.resolve("accuracy.png"), 800, 500);
-        new LinePlot("Learning rate", "epoch", "learning rate at the epoch's last step")
+        withStages(new LinePlot("Learning rate", "epoch", "learning rate at the epoch's last step"))
                 .series("learning rate", epoch, column(EpochMetrics::learningRate))
                 .write(dir.resolve("learning_rate.png"), 800, 350);
         AtomicFiles.writeString(dir.resolve("report.html"), html());
+    }
+
+    /** A dashed line before the first epoch of each stage, labelled with its name. */
+    private LinePlot withStages(LinePlot plot) {
+        for (int i = 0; stages != null && i < stages.size(); i++) {
+            if (i == 0 || !stages.get(i).equals(stages.get(i - 1))) {
+                plot.marker(history.get(i).epoch() - 0.5, stages.get(i));
+            }
+        }
+        return plot;
+    }
+
+    /** The stages as a paragraph (which epochs each took), empty for a run in one go. */
+    private String stagesNote() {
+        if (stages == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("<p>Greedy layer-wise pretraining " + escape(config.pretrain())
+                + ": each hidden layer trained in turn with a temporary output head on the layers below ("
+                + (config.pretraining().joint() ? "trained with it" : "frozen") + "), then the whole network "
+                + "fine-tuned. ");
+        for (int i = 0; i < stages.size(); i++) {
+            if (i == 0 || !stages.get(i).equals(stages.get(i - 1))) {
+                int last = i;
+                while (last + 1 < stages.size() && stages.get(last + 1).equals(stages.get(i))) {
+                    last++;
+                }
+                sb.append(i == 0 ? "" : "; ").append(escape(stages.get(i))).append(last == i ? ": epoch " : ": epochs ")
+                        .append(history.get(i).epoch()).append(last == i ? "" : "–" + history.get(last).epoch());
+            }
+        }
+        return sb.append(" (history.csv: stage).</p>").toString();
     }
 
     double trainSeconds() {
@@ -66,6 +112,9 @@ public record RunReport(RunConfig config, List<EpochMetrics> history, Evaluation
         if (bestEpoch > 0) {
             field(sb, "best_epoch", Integer.toString(bestEpoch));
         }
+        if (config.pretrain() != null) {
+            field(sb, "pretrain", Json.quote(config.pretrain()));
+        }
         if (config.average() != null) {
             field(sb, "average", Json.quote(config.average())); // the test metrics above are of the averaged weights
         }
@@ -89,7 +138,12 @@ public record RunReport(RunConfig config, List<EpochMetrics> history, Evaluation
 
     private String html() {
         StringBuilder rows = new StringBuilder();
-        for (EpochMetrics m : history) {
+        for (int i = 0; i < history.size(); i++) {
+            EpochMetrics m = history.get(i);
+            if (stages != null && (i == 0 || !stages.get(i).equals(stages.get(i - 1)))) {
+                rows.append("<tr><th colspan=\"10\" style=\"text-align: left\">stage: ").append(escape(stages.get(i)))
+                        .append("</th></tr>\n");
+            }
             rows.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%.4f</td><td>%.2f</td><td>%s</td><td>%s</td>"
                             + "<td>%s</td><td>%s</td><td>%.3g</td><td>%.1f</td><td>%s</td></tr>%n", m.epoch(), m.trainLoss(),
                     100 * m.trainAccuracy(), fmt(m.validationLoss(), 1), fmt(m.validationAccuracy(), 100), fmt(m.testLoss(), 1),
@@ -97,7 +151,7 @@ public record RunReport(RunConfig config, List<EpochMetrics> history, Evaluation
         }
         String stop = stopReason == null ? "" : "<p>Stopped early: " + escape(stopReason)
                 + (bestEpoch > 0 ? "; the model has the weights of epoch " + bestEpoch + "." : "") + "</p>";
-        stop += averagingNote();
+        stop += averagingNote() + stagesNote();
         return """
                 <!DOCTYPE html>
                 <html lang="en"><head><meta charset="utf-8"><title>Descent run: %s</title>

@@ -21,6 +21,7 @@ import descent.train.Callback;
 import descent.train.EarlyStopping;
 import descent.train.EpochMetrics;
 import descent.train.Evaluation;
+import descent.train.GreedyPretraining;
 import descent.train.LossFunction;
 import descent.train.SplitMix64;
 import descent.train.Trainer;
@@ -73,8 +74,10 @@ final class TrainCommand implements Callable<Integer> {
             rejectOptionsBesideResume();
             dir = resume;
             config = RunConfig.read(dir.resolve("config.json"));
-            if (!Files.isRegularFile(dir.resolve(CHECKPOINT))) {
-                throw new IOException(dir.resolve(CHECKPOINT) + " does not exist: the run ended before its first epoch");
+            Path first = config.pretrain() == null ? dir.resolve(CHECKPOINT)
+                    : GreedyPretraining.stageCheckpoint(dir.resolve(CHECKPOINT), 1); // the first one written
+            if (!Files.isRegularFile(first)) {
+                throw new IOException(first + " does not exist: the run ended before its first epoch");
             }
         } else {
             config = options.config(common);
@@ -154,7 +157,11 @@ final class TrainCommand implements Callable<Integer> {
             Optimizer optimizer = c.optimizer(model.trainableParameters(), totalSteps);
             List<Callback> callbacks = new ArrayList<>();
             callbacks.add(new ProgressBar(System.out, c.epochs()));
-            callbacks.add(new HistoryFile(dir.resolve("history.csv")));
+            GreedyPretraining pretraining = c.pretrain() == null ? null
+                    : new GreedyPretraining(model, c.pretraining(), SplitMix64.derive(c.seed(), "greedy pretraining heads"));
+            StagedHistoryFile stagedHistory = pretraining == null ? null
+                    : new StagedHistoryFile(dir.resolve("history.csv"), pretraining.stages());
+            callbacks.add(pretraining == null ? new HistoryFile(dir.resolve("history.csv")) : stagedHistory);
             if (c.probes() > 0) {
                 ProbesFile probes = new ProbesFile(new Probes(model, c.probes()), dir.resolve("probes.csv"));
                 callbacks.add(probes.sampler());
@@ -165,10 +172,9 @@ final class TrainCommand implements Callable<Integer> {
                 stopper = new EarlyStopping(c.earlyStopping(), c.minDelta());
                 callbacks.add(stopper);
             }
-            Trainer trainer = new Trainer(Trainer.Setup.of(model, optimizer, loader).withValidation(validation)
+            Trainer.Setup setup = Trainer.Setup.of(model, optimizer, loader).withValidation(validation)
                     .withTest(splits.test()).withEpochs(c.epochs()).withSeed(c.seed()).withCallbacks(callbacks)
-                    .withCheckpoint(dir.resolve(CHECKPOINT)).withAveraging(c.averaging()));
-            trainer.onNote(s -> System.out.println("  " + s));
+                    .withCheckpoint(dir.resolve(CHECKPOINT)).withAveraging(c.averaging());
             System.out.printf(Locale.ROOT, "%s: %d training, %s%d test examples; %s, %,d parameters; %s, batch %d, "
                             + "%d threads%n", c.dataset(), train.size(),
                     validation == null ? "" : validation.size() + " validation, ", splits.test().size(),
@@ -185,19 +191,37 @@ final class TrainCommand implements Callable<Integer> {
                 report(rescaled);
             }
             lint(model, train, c.decayedParameters(model.trainableParameters()));
-            if (resuming) {
-                trainer.resume(dir.resolve(CHECKPOINT));
-                System.out.printf("resuming %s after epoch %d (step %d)%n", dir, trainer.epoch(), trainer.step());
+            Trainer trainer;
+            List<EpochMetrics> history;
+            List<String> stages = null;
+            if (pretraining != null) {
+                if (resuming) {
+                    System.out.printf("resuming %s: each stage continues from its checkpoint%n", dir);
+                }
+                GreedyPretraining.Result r = pretrainAndFineTune(pretraining, setup, stagedHistory);
+                trainer = r.fineTuning();
+                history = r.history();
+                stages = r.stageOfEpoch();
+            } else {
+                trainer = new Trainer(setup);
+                trainer.onNote(s -> System.out.println("  " + s));
+                if (resuming) {
+                    trainer.resume(dir.resolve(CHECKPOINT));
+                    System.out.printf("resuming %s after epoch %d (step %d)%n", dir, trainer.epoch(), trainer.step());
+                }
+                trainer.fit();
+                history = trainer.history();
             }
-            trainer.fit();
             Evaluation test = Evaluation.of(model, splits.test(), LossFunction.crossEntropy(), 1000);
             SafeTensors.save(dir.resolve("model.safetensors"), model.stateDict(), Map.of("format", "pt",
                     "descent_config", c.toJson()));
             if (c.probes() > 0) {
                 ProbesFile.plot(dir.resolve("probes.csv"), dir.resolve("probes.png"));
             }
-            RunReport report = new RunReport(c, trainer.history(), test, trainer.stopReason(),
-                    stopper == null ? 0 : stopper.bestEpoch(), model.parameterCount(), model.toString());
+            int bestEpoch = stopper == null || stopper.bestEpoch() == 0 ? 0
+                    : stopper.bestEpoch() + history.size() - trainer.history().size(); // numbered across the stages
+            RunReport report = new RunReport(c, history, test, trainer.stopReason(), bestEpoch, model.parameterCount(),
+                    model.toString(), stages);
             report.write(dir);
             System.out.printf(Locale.ROOT, "test accuracy %.2f%%, test loss %.4f%s; run folder %s (open report.html)%n",
                     100 * test.accuracy(), test.loss(), trainer.stopReason() == null ? "" : " (" + trainer.stopReason() + ")",
@@ -213,6 +237,40 @@ final class TrainCommand implements Callable<Integer> {
                         r.withinTolerance(l) ? "" : " (not reached in " + l.iterations() + " rescalings)"));
             }
             System.out.println("  " + sb);
+        }
+
+        /**
+         * Greedy pretraining, a stage per hidden layer (each with a fresh optimizer whose schedule spans
+         * the stage, a progress bar and the staged history), then {@code fineTuning}.
+         */
+        private GreedyPretraining.Result pretrainAndFineTune(GreedyPretraining pretraining, Trainer.Setup fineTuning,
+                                                             StagedHistoryFile history) throws IOException {
+            List<GreedyPretraining.Stage> stages = pretraining.stages();
+            System.out.printf("  greedy pretraining %s: %d stages of %d epochs (hidden layer k trained with a temporary "
+                    + "head on the layers below, %s), then %d epochs fine-tuning the whole network%n", c.pretrain(),
+                    stages.size() - 1, c.pretraining().epochsPerLayer(), c.pretraining().joint() ? "trained with it"
+                            : "frozen", c.epochs());
+            pretraining.onNote(s -> System.out.println("  " + s));
+            List<Callback> fineTuningCallbacks = new ArrayList<>(List.of(header(stages.getLast(), stages.size())));
+            fineTuningCallbacks.addAll(fineTuning.callbacks());
+            return pretraining.fit(fineTuning.withCallbacks(fineTuningCallbacks),
+                    (params, minibatches) -> c.optimizer(params, minibatches / c.accumulate()),
+                    s -> List.of(header(s, stages.size()), new ProgressBar(System.out, s.epochs()), history), resuming);
+        }
+
+        /** Prints a line when a stage starts, saying what it trains. */
+        private static Callback header(GreedyPretraining.Stage s, int stages) {
+            return new Callback() {
+                @Override
+                public void onTrainStart(Trainer t) {
+                    String what = s.fineTuning() ? "fine-tuning the whole network"
+                            : "hidden layer " + s.number() + " with " + (s.number() == stages - 1 ? "the network's output "
+                            + "layer" : "a temporary head") + " (" + String.join(", ", t.model().trainableParameters()
+                            .keySet()) + ")";
+                    System.out.printf("stage %d/%d: %s%s%n", s.number(), stages, what, t.epoch() == 0 ? ""
+                            : " (resumed after epoch " + t.epoch() + ")");
+                }
+            };
         }
 
         /** Prints what {@link ArchitectureLint} finds in the configured model, {@code decayed} its decayed parameters. */

@@ -3,6 +3,7 @@ package descent.cli;
 import descent.data.Augmentation;
 import descent.kernels.Parallel;
 import descent.optim.Averaging;
+import descent.train.GreedyPretraining;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -122,6 +123,13 @@ public final class TrainOptions {
             + "norm's running statistics are averaged alike (default: off).")
     String average;
 
+    @Option(names = "--pretrain", paramLabel = "SPEC", description = "Greedy supervised layer-wise pretraining: "
+            + "greedy[:EPOCHS_PER_LAYER][:joint] trains hidden layer k for EPOCHS_PER_LAYER epochs (default 1) with a "
+            + "temporary output head on the layers below, frozen (joint: trained with it), then --epochs fine-tune the "
+            + "whole network. Each stage has a fresh optimizer, its schedule spanning the stage; early stopping and "
+            + "--average apply to the fine-tuning (default: off).")
+    String pretrain;
+
     @Option(names = "--limit", description = "Train on only the first N training examples (default: all).")
     int limit;
 
@@ -167,13 +175,16 @@ public final class TrainOptions {
         if (!List.of("global", "per-feature", "none").contains(normalization)) {
             throw new IllegalArgumentException("--normalize must be global, per-feature or none, got " + normalization);
         }
+        if (pretrain != null) {
+            refuseBesidePretraining();
+        }
         RunConfig c = new RunConfig(DatasetStore.source(dataset).name(), hidden, activation, init,
                 initFromData == null ? 0 : initFromData, batchNorm,
                 batchNormConvention != null ? batchNormConvention : "pytorch",
                 batchNormMomentum != null ? batchNormMomentum : Double.NaN, dropout,
                 dropoutForm != null ? dropoutForm : "inverted", normalization,
                 method, h, batchSize != null ? batchSize : 128, epochs, augment, earlyStopping, minDelta, vs, curriculum,
-                clipGradNorm, accumulate, decayAll, probes, average, limit, common.seedOr(1), common.threadsOr(Parallel.threads()));
+                clipGradNorm, accumulate, decayAll, probes, average, pretrain, limit, common.seedOr(1), common.threadsOr(Parallel.threads()));
         c.batchNormRunningStatistics(); // refuses a convention it does not know, or a momentum it does not take
         c.dropoutFormValue();
         if (average != null) {
@@ -184,6 +195,27 @@ public final class TrainOptions {
             }
         }
         return c;
+    }
+
+    /** What greedy pretraining cannot honour in its stages is refused, saying why; so is a spec it cannot read. */
+    private void refuseBesidePretraining() {
+        try {
+            GreedyPretraining.Settings.parse(pretrain);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--pretrain " + pretrain + ": expected "
+                    + GreedyPretraining.Settings.FORM);
+        }
+        if (hidden.length == 0) {
+            throw new IllegalArgumentException("--pretrain trains the hidden layers one at a time: give --hidden");
+        }
+        if (curriculum != null) {
+            throw new IllegalArgumentException("--curriculum paces one run's epochs, and --pretrain runs a stage per "
+                    + "hidden layer, each from its first epoch: use one or the other");
+        }
+        if (probes > 0) {
+            throw new IllegalArgumentException("--probes watches one model's layers, and --pretrain trains a different "
+                    + "model in each stage (the layers so far and a temporary head): use one or the other");
+        }
     }
 
     /**
@@ -203,6 +235,7 @@ public final class TrainOptions {
         given.put("--early-stopping", earlyStopping > 0);
         given.put("--probes", probes > 0);
         given.put("--average", average != null);
+        given.put("--pretrain", pretrain != null);
         given.forEach((option, set) -> {
             if (set) {
                 throw new IllegalArgumentException(method + " takes one step on the mean loss over the whole training set "

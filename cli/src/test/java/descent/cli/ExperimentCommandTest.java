@@ -37,7 +37,7 @@ class ExperimentCommandTest {
         for (String name : Experiments.names()) {
             assertTrue(text.contains(name), name);
         }
-        assertEquals(23, Experiments.names().size());
+        assertEquals(24, Experiments.names().size());
     }
 
     /** The lab's order is the notes' order; names are what scripts and links use, so they never change. */
@@ -47,7 +47,8 @@ class ExperimentCommandTest {
                 "optimizers-mnist", "unbiasing", "step-size", "batchnorm", "dropout", "weight-decay", "early-stopping",
                 "augmentation", "polyak", "input-normalization",
                 "data-dependent-init", "sparse-init", "residual-gradients", "second-order", "sparse-coding", "curriculum",
-                "continuation", "fitnets"), Experiments.names());
+                "continuation", "fitnets",
+                "greedy-pretraining"), Experiments.names());
         assertEquals("weight-decay", Experiments.named("Weight-Decay").name());
     }
 

@@ -11,8 +11,11 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.ValueAxis;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -29,6 +32,7 @@ public final class LinePlot {
     private final XYSeriesCollection data = new XYSeriesCollection();
     private boolean logY;
     private boolean logX;
+    private final java.util.List<ValueMarker> markers = new java.util.ArrayList<>();
 
     public LinePlot(String title, String xLabel, String yLabel) {
         this.title = title;
@@ -47,6 +51,18 @@ public final class LinePlot {
         if (s.getItemCount() > 0) {
             data.addSeries(s);
         }
+        return this;
+    }
+
+    /** A labelled vertical line at {@code x} (where a stage of training begins, say). */
+    public LinePlot marker(double x, String label) {
+        ValueMarker m = new ValueMarker(x, new Color(0x888888), new BasicStroke(1f, BasicStroke.CAP_BUTT,
+                BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
+        m.setLabel(label);
+        m.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+        m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+        markers.add(m);
         return this;
     }
 
@@ -87,8 +103,17 @@ public final class LinePlot {
             renderer.setSeriesStroke(i, new BasicStroke(2f));
             renderer.setSeriesShape(i, new java.awt.geom.Ellipse2D.Double(-2.5, -2.5, 5, 5));
         }
+        if (!markers.isEmpty() && data.getSeriesCount() > 0) { // the axis ranges over the markers too
+            double lo = Math.min(data.getDomainLowerBound(false), markers.stream().mapToDouble(ValueMarker::getValue).min()
+                    .orElseThrow());
+            double hi = Math.max(data.getDomainUpperBound(false), markers.stream().mapToDouble(ValueMarker::getValue).max()
+                    .orElseThrow());
+            double pad = 0.02 * Math.max(hi - lo, 1e-9);
+            x.setRange(lo - pad, hi + pad);
+        }
         XYPlot plot = new XYPlot(data, x, y, renderer);
         plot.setBackgroundPaint(Color.WHITE);
+        markers.forEach(plot::addDomainMarker);
         plot.setDomainGridlinePaint(new Color(0xdddddd));
         plot.setRangeGridlinePaint(new Color(0xdddddd));
         JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, true);

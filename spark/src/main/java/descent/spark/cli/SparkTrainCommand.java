@@ -223,6 +223,10 @@ final class SparkTrainCommand implements Callable<Integer> {
                     + "every executor builds the model from config.json alone: use ./descent train --init-from-data, or "
                     + "an --init that keeps the scale (the default Kaiming normal for ReLU)");
         }
+        if (c.pretrain() != null) {
+            throw new IllegalArgumentException("--pretrain trains one model stage by stage, each stage a run of its own; "
+                    + "spark train runs one model's rounds on the executors: use ./descent train --pretrain");
+        }
         if (c.curriculum() != null) {
             throw new IllegalArgumentException("--curriculum orders one data set; on Spark every partition shuffles its "
                     + "own: use ./descent train for curriculum learning");

@@ -14,7 +14,8 @@ public final class Experiments {
             Polyak.EXPERIMENT, InputNormalization.EXPERIMENT,
             DataDependentInitExperiment.EXPERIMENT, SparseInit.EXPERIMENT, ResidualGradients.EXPERIMENT,
             SecondOrder.EXPERIMENT, SparseCodingExperiment.EXPERIMENT, CurriculumComparison.EXPERIMENT,
-            ContinuationExperiment.EXPERIMENT, FitNetsExperiment.EXPERIMENT);
+            ContinuationExperiment.EXPERIMENT, FitNetsExperiment.EXPERIMENT,
+            GreedyPretrainingExperiment.EXPERIMENT);
 
     private Experiments() {}
 
