@@ -3,25 +3,9 @@ package descent.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class ConvertHparamsCommandTest {
-
-    /** The message a refused command line prints on standard error (exit code 2). */
-    private static String refusal(String... args) {
-        PrintStream err = System.err;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(2, Main.run(args));
-        } finally {
-            System.setErr(err);
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
-    }
 
     @Test
     void classicMomentumBecomesTheEmaFormExactly() {
@@ -54,19 +38,19 @@ class ConvertHparamsCommandTest {
 
     @Test
     void unknownMethodsConventionsAndNamesAreRefusedWithTheValidOnes() {
-        assertTrue(refusal("convert-hparams", "adagrad", "--from", "pytorch", "--to", "keras")
+        assertTrue(MainTest.refusal("convert-hparams", "adagrad", "--from", "pytorch", "--to", "keras")
                 .contains("unknown method adagrad: use one of momentum, nesterov, rmsprop, adam, batchnorm"));
-        assertTrue(refusal("convert-hparams", "momentum", "--from", "tensorflow", "--to", "ema", "momentum=0.9")
+        assertTrue(MainTest.refusal("convert-hparams", "momentum", "--from", "tensorflow", "--to", "ema", "momentum=0.9")
                 .contains("--from tensorflow is not a convention of momentum: use one of pytorch, keras, ema"));
-        assertTrue(refusal("convert-hparams", "adam", "--from", "pytorch", "--to", "keras", "beta_1=0.8")
+        assertTrue(MainTest.refusal("convert-hparams", "adam", "--from", "pytorch", "--to", "keras", "beta_1=0.8")
                 .contains("'beta_1' is not a hyper-parameter of pytorch adam: pytorch adam takes lr, beta1, beta2, eps"));
-        assertTrue(refusal("convert-hparams", "momentum", "--from", "ema", "--to", "pytorch", "momentum=0.9")
+        assertTrue(MainTest.refusal("convert-hparams", "momentum", "--from", "ema", "--to", "pytorch", "momentum=0.9")
                 .contains("ema momentum needs lr (it has no default)"));
-        assertTrue(refusal("convert-hparams", "adam", "--from", "pytorch", "--to", "keras", "lr=fast")
+        assertTrue(MainTest.refusal("convert-hparams", "adam", "--from", "pytorch", "--to", "keras", "lr=fast")
                 .contains("lr must be a number, got 'fast'"));
-        assertTrue(refusal("convert-hparams", "adam", "--from", "pytorch", "--to", "keras", "lr=1", "lr=2")
+        assertTrue(MainTest.refusal("convert-hparams", "adam", "--from", "pytorch", "--to", "keras", "lr=1", "lr=2")
                 .contains("lr is given twice"));
-        assertTrue(refusal("convert-hparams", "momentum", "--from", "pytorch", "--to", "ema", "momentum=1")
+        assertTrue(MainTest.refusal("convert-hparams", "momentum", "--from", "pytorch", "--to", "ema", "momentum=1")
                 .contains("the EMA form needs momentum < 1"));
         String help = MainTest.run(0, "convert-hparams", "--help");
         assertTrue(help.contains("  keras          learning_rate=0.001 rho=0.9 epsilon=1e-07 momentum=0") && help.contains("--from"), help);

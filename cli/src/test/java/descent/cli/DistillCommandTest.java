@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import descent.io.SafeTensors;
 import descent.tensor.NdArray;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -94,30 +91,18 @@ class DistillCommandTest {
 
     @Test
     void badLayersAndOptionsAreRefusedWithWhatToDo() {
-        String unknown = errors(distill(dir.resolve("a"), "--hint", "body.layers.9", "--guided", "body.layers.5"));
+        String unknown = MainTest.refusal(distill(dir.resolve("a"), "--hint", "body.layers.9", "--guided", "body.layers.5"));
         assertTrue(unknown.contains("the teacher's hint layer 'body.layers.9' is not a layer of the model; its layers "
                 + "are: normalize, body, body.layers, body.layers.0, body.layers.1, body.layers.2"), unknown);
-        String alone = errors(distill(dir.resolve("b"), "--hint", "body.layers.1"));
+        String alone = MainTest.refusal(distill(dir.resolve("b"), "--hint", "body.layers.1"));
         assertTrue(alone.contains("--hint (a layer of the teacher) and --guided (a layer of the student) go together"),
                 alone);
-        String stopping = errors(distill(dir.resolve("c"), "--early-stopping", "2"));
+        String stopping = MainTest.refusal(distill(dir.resolve("c"), "--early-stopping", "2"));
         assertTrue(stopping.contains("distill does not support --early-stopping"), stopping);
-        String resumed = errors("distill", "--resume", dir.toString(), "--epochs", "3");
+        String resumed = MainTest.refusal("distill", "--resume", dir.toString(), "--epochs", "3");
         assertTrue(resumed.contains("--epochs cannot change them"), resumed);
-        String noTeacher = errors("distill", "--data-dir", data.toString(), "--out", dir.resolve("d").toString());
+        String noTeacher = MainTest.refusal("distill", "--data-dir", data.toString(), "--out", dir.resolve("d").toString());
         assertTrue(noTeacher.contains("--teacher RUN_DIR"), noTeacher);
     }
 
-    /** Runs a command that must fail with exit code 2 and returns what it printed to stderr. */
-    private static String errors(String... args) {
-        PrintStream err = System.err;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            MainTest.run(2, args);
-        } finally {
-            System.setErr(err);
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
-    }
 }

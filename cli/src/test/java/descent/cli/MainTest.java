@@ -28,6 +28,19 @@ class MainTest {
         return buffer.toString(StandardCharsets.UTF_8);
     }
 
+    /** Runs a command line that must be refused (exit code 2) and returns what it printed on standard error. */
+    static String refusal(String... args) {
+        PrintStream err = System.err;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(2, Main.run(args));
+        } finally {
+            System.setErr(err);
+        }
+        return buffer.toString(StandardCharsets.UTF_8);
+    }
+
     @Test
     void helpListsTheCommands() {
         String help = run(0, "--help");

@@ -185,13 +185,13 @@ class TrainCommandTest {
     @Test
     void badAveragingSpecsAreRefusedWithTheForm() {
         for (String bad : List.of("ema:1", "ema", "polyak:-3", "swa")) {
-            String message = refusal("train", "--data-dir", data.toString(), "--out", dir.resolve("x").toString(),
+            String message = MainTest.refusal("train", "--data-dir", data.toString(), "--out", dir.resolve("x").toString(),
                     "--average", bad);
             assertTrue(message.contains("--average " + bad) && message.contains("polyak[:START]")
                     && message.contains("ema:DECAY"), message);
         }
         // 1200 examples in batches of 16, one epoch: 75 steps.
-        String late = refusal("train", "--data-dir", data.toString(), "--out", dir.resolve("x").toString(),
+        String late = MainTest.refusal("train", "--data-dir", data.toString(), "--out", dir.resolve("x").toString(),
                 "--batch-size", "16", "--epochs", "1", "--average", "polyak:75");
         assertTrue(late.contains("nothing would be averaged; give a START below 75"), late);
     }
@@ -243,19 +243,6 @@ class TrainCommandTest {
         }
     }
 
-    /** The message a refused command line prints on standard error (exit code 2). */
-    private static String refusal(String... args) {
-        PrintStream err = System.err;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(2, Main.run(args));
-        } finally {
-            System.setErr(err);
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
-    }
-
     /**
      * A run with the lecture's dropout and the notes' batch-norm EMA saves both in config.json, and
      * evaluate rebuilds the model with them: the same weights evaluated as inverted dropout give
@@ -283,16 +270,16 @@ class TrainCommandTest {
         String other = MainTest.run(0, "evaluate", "--model", asInverted.toString(), "--data-dir", data.toString());
         assertTrue(!other.contains(String.format(java.util.Locale.ROOT, "loss %.4f", loss)), other);
 
-        assertTrue(refusal("train", "--data-dir", data.toString(), "--out", dir.resolve("a").toString(),
+        assertTrue(MainTest.refusal("train", "--data-dir", data.toString(), "--out", dir.resolve("a").toString(),
                 "--dropout-form", "scale-at-test").contains("--dropout-form says where dropout's 1/(1 - p) correction "
                 + "goes: give --dropout P too"));
-        assertTrue(refusal(args(dir.resolve("b"), 1, "--dropout-form", "lecture").toArray(String[]::new))
+        assertTrue(MainTest.refusal(args(dir.resolve("b"), 1, "--dropout-form", "lecture").toArray(String[]::new))
                 .contains("--dropout-form must be inverted or scale-at-test, got lecture"));
-        assertTrue(refusal(args(dir.resolve("c"), 1, "--batchnorm-convention", "notes").toArray(String[]::new))
+        assertTrue(MainTest.refusal(args(dir.resolve("c"), 1, "--batchnorm-convention", "notes").toArray(String[]::new))
                 .contains("give --batchnorm too"));
-        assertTrue(refusal(args(dir.resolve("d"), 1, "--batchnorm", "--batchnorm-convention", "notes",
+        assertTrue(MainTest.refusal(args(dir.resolve("d"), 1, "--batchnorm", "--batchnorm-convention", "notes",
                 "--batchnorm-momentum", "1.5").toArray(String[]::new)).contains("momentum weight must be in [0, 1], got 1.5"));
-        assertTrue(refusal(args(dir.resolve("e"), 1, "--batchnorm", "--batchnorm-convention", "piastra")
+        assertTrue(MainTest.refusal(args(dir.resolve("e"), 1, "--batchnorm", "--batchnorm-convention", "piastra")
                 .toArray(String[]::new)).contains("must be pytorch, keras, cumulative or notes, got piastra"));
     }
 
@@ -355,7 +342,7 @@ class TrainCommandTest {
     }
 
     private static String refusal(List<String> args) {
-        return refusal(args.toArray(String[]::new));
+        return MainTest.refusal(args.toArray(String[]::new));
     }
 
     @Test

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import descent.io.SafeTensors;
 import descent.tensor.NdArray;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -133,15 +130,7 @@ class TrainPretrainTest {
     }
 
     private static void assertRefused(List<String> args, String message) {
-        PrintStream err = System.err;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(2, Main.run(args.toArray(String[]::new)));
-        } finally {
-            System.setErr(err);
-        }
-        String text = buffer.toString(StandardCharsets.UTF_8);
+        String text = MainTest.refusal(args.toArray(String[]::new));
         assertTrue(text.contains(message), text);
     }
 }

@@ -101,7 +101,8 @@ public final class Checkpoint {
         }
     }
 
-    private static Map<String, NdArray> prefixed(Map<String, NdArray> all, String prefix) {
+    /** The tensors whose names start with {@code prefix}, by the rest of their names. */
+    static Map<String, NdArray> prefixed(Map<String, NdArray> all, String prefix) {
         Map<String, NdArray> out = new LinkedHashMap<>();
         all.forEach((k, v) -> {
             if (k.startsWith(prefix)) {

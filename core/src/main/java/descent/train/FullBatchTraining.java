@@ -158,21 +158,11 @@ public final class FullBatchTraining {
             throw new IOException(file + ": not a full-batch checkpoint (format is " + format + ", expected " + FORMAT
                     + ")");
         }
-        setup.model().loadStateDict(prefixed(c.tensors(), MODEL), true);
-        setup.method().loadStateDict(prefixed(c.tensors(), METHOD));
+        setup.model().loadStateDict(Checkpoint.prefixed(c.tensors(), MODEL), true);
+        setup.method().loadStateDict(Checkpoint.prefixed(c.tensors(), METHOD));
         history.clear();
         history.addAll(EpochMetrics.parseCsvTable(c.metadata().getOrDefault("history", "")));
         stopReason = c.metadata().get("stop_reason");
         evaluationsBefore = history.isEmpty() ? 0 : history.getLast().step() - setup.loss().evaluations();
-    }
-
-    private static Map<String, NdArray> prefixed(Map<String, NdArray> all, String prefix) {
-        Map<String, NdArray> out = new LinkedHashMap<>();
-        all.forEach((k, v) -> {
-            if (k.startsWith(prefix)) {
-                out.put(k.substring(prefix.length()), v);
-            }
-        });
-        return out;
     }
 }

@@ -1,16 +1,13 @@
 package descent.spark;
 
 import descent.autograd.Tensor;
-import descent.data.Batch;
 import descent.data.Dataset;
-import descent.nn.Losses;
-import descent.nn.Mode;
 import descent.nn.Module;
-import descent.optim.fullbatch.Curvature;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
-import descent.train.Evaluation;
+import descent.train.DatasetLoss;
 import descent.train.FullBatchTraining;
+import descent.train.LossFunction;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -29,9 +26,6 @@ import org.apache.spark.broadcast.Broadcast;
  * so it is a deterministic function of the parameters.
  */
 public final class FullBatchLoss {
-
-    /** Examples per forward pass on an executor, bounding the graph's memory. */
-    static final int CHUNK = 2000;
 
     private final JavaSparkContext sc;
     private final JavaRDD<Shard> shards;
@@ -144,25 +138,14 @@ public final class FullBatchLoss {
         return sum.total().toMap();
     }
 
-    /** A partition's H·v of its loss sum, chunk by chunk (H·v is linear in the loss). */
+    /** A partition's H·v of its loss sum: its mean's, times its examples (H·v is linear in the loss). */
     static Packed curvature(ModelFactory factory, Shard shard, Map<String, NdArray> state, double[] v) {
         Module m = factory.create();
         m.loadStateDict(state, true);
-        List<Tensor> params = List.copyOf(m.trainableParameters().values());
-        DType dtype = params.getFirst().dtype();
         Dataset data = shard.dataset();
-        double[] hv = new double[v.length];
-        for (int from = 0; from < data.size(); from += CHUNK) {
-            int to = Math.min(data.size(), from + CHUNK);
-            Batch b = data.batch(from, to);
-            NdArray x = dtype == DType.FLOAT32 ? b.inputs() : b.inputs().astype(dtype);
-            int[] labels = b.labels();
-            int n = to - from;
-            double[] part = Curvature.hessianVector(
-                    () -> Losses.crossEntropy(m.forward(Tensor.of(x), Mode.EVAL), labels).mul(n), params, v.length, v);
-            for (int i = 0; i < hv.length; i++) {
-                hv[i] += part[i];
-            }
+        double[] hv = new DatasetLoss(m, data, LossFunction.crossEntropy()).hessianVector(v);
+        for (int i = 0; i < hv.length; i++) {
+            hv[i] *= data.size();
         }
         Map<String, NdArray> out = new LinkedHashMap<>();
         out.put(HV, NdArray.of(hv, hv.length));
@@ -197,22 +180,14 @@ public final class FullBatchLoss {
         Module m = factory.create();
         m.loadStateDict(state, true);
         Map<String, Tensor> params = m.namedParameters();
-        DType dtype = params.values().iterator().next().dtype();
         Dataset data = shard.dataset();
-        double loss = 0;
-        double correct = 0;
-        for (int from = 0; from < data.size(); from += CHUNK) {
-            int to = Math.min(data.size(), from + CHUNK);
-            Batch b = data.batch(from, to);
-            NdArray x = dtype == DType.FLOAT32 ? b.inputs() : b.inputs().astype(dtype);
-            Tensor outputs = m.forward(Tensor.of(x), Mode.EVAL);
-            Tensor chunk = Losses.crossEntropy(outputs, b.labels()).mul(to - from);
-            chunk.backward();
-            loss += chunk.item();
-            correct += Evaluation.correct(outputs, b.labels());
-        }
+        DatasetLoss mean = new DatasetLoss(m, data, LossFunction.crossEntropy());
+        double loss = mean.evaluate() * data.size();
+        double correct = Math.round(mean.lastAccuracy() * data.size());
         Map<String, NdArray> out = new LinkedHashMap<>();
-        params.forEach((name, p) -> out.put(name, p.grad() != null ? p.grad().value() : NdArray.zeros(p.dtype(), p.shape())));
+        // Mean gradients times the examples: the gradients of the partition's loss sum.
+        params.forEach((name, p) -> out.put(name, p.grad() != null ? p.grad().value().mul(data.size())
+                : NdArray.zeros(p.dtype(), p.shape())));
         out.put(LocalSteps.LOSS, NdArray.scalar(DType.FLOAT64, loss));
         out.put(LocalSteps.CORRECT, NdArray.scalar(DType.FLOAT64, correct));
         out.put(LocalSteps.EXAMPLES, NdArray.scalar(DType.FLOAT64, data.size()));
