@@ -12,7 +12,8 @@ public final class Experiments {
             Unbiasing.EXPERIMENT, StepSize.EXPERIMENT, BatchNormComparison.EXPERIMENT, DropoutComparison.EXPERIMENT,
             WeightDecayComparison.EXPERIMENT, EarlyStoppingComparison.EXPERIMENT, AugmentationComparison.EXPERIMENT,
             Polyak.EXPERIMENT, InputNormalization.EXPERIMENT,
-            ContinuationExperiment.EXPERIMENT);
+            ContinuationExperiment.EXPERIMENT,
+            AuxHeadsExperiment.EXPERIMENT, TransferExperiment.EXPERIMENT);
 
     private Experiments() {}
 
