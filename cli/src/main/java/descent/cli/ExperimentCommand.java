@@ -3,7 +3,6 @@ package descent.cli;
 import descent.cli.lab.Experiment;
 import descent.cli.lab.Runner;
 import descent.cli.lab.experiments.Experiments;
-import descent.data.Mnist;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,6 +29,10 @@ final class ExperimentCommand implements Callable<Integer> {
             + "lesson (verdicts may not hold).")
     boolean quick;
 
+    @Option(names = "--fashion-data-dir", paramLabel = "DIR", description = "Folder with Fashion-MNIST's IDX files, for "
+            + "the experiments that use it (default: downloaded into the user cache).")
+    Path fashionDataDir;
+
     static final class Names implements Iterable<String> {
         @Override
         public java.util.Iterator<String> iterator() {
@@ -46,13 +49,8 @@ final class ExperimentCommand implements Callable<Integer> {
         List<Experiment> chosen = name.equals("all") ? Experiments.all() : List.of(Experiments.named(name));
         common.applyThreads();
         Path out = common.outOr(Path.of("runs", "lab"));
-        Mnist.Splits[] cache = {null};
-        Runner.Outcome outcome = Runner.run(chosen, out, common.seedOr(0), quick, () -> {
-            if (cache[0] == null) {
-                cache[0] = Mnist.load(DatasetStore.locate(DatasetStore.MNIST, common.dataDir, System.err), "mnist");
-            }
-            return cache[0];
-        }, System.out);
+        Runner.Outcome outcome = Runner.run(chosen, out, common.seedOr(0), quick,
+                new LabData(common.dataDir, fashionDataDir), System.out);
         System.out.printf("%d of %d verdicts agree with theory%s; report: %s%n", outcome.agreeing(), outcome.verdicts(),
                 quick && outcome.agreeing() < outcome.verdicts() ? " (--quick: a smoke run, not judged)" : "",
                 out.resolve(chosen.size() == 1 ? chosen.getFirst().name() + "/index.html" : "index.html"));

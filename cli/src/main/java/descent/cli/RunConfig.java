@@ -19,6 +19,7 @@ import descent.optim.GlobalRules;
 import descent.optim.Optimizer;
 import descent.tensor.DType;
 import descent.train.GreedyPretraining;
+import descent.train.AuxiliaryHeads;
 import descent.train.SplitMix64;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,7 +41,8 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
                  String normalization, String optimizer, Map<String, String> hyperparameters, int batchSize,
                  int epochs, String augment, int earlyStopping, double minDelta, double valSplit, String curriculum,
                  double clipGradNorm, int accumulate, boolean decayAll, int probes, String average, String pretrain,
-                        int limit, long seed, int threads) {
+                        String auxHeads, String initFrom, String freeze, boolean newHead, boolean renormalize, int limit,
+                        long seed, int threads) {
 
     /** The iterate averaging of {@code --average} ({@link Averaging.Spec#parse its form}), or null when off. */
     public Averaging.Spec averaging() {
@@ -53,6 +55,16 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
      */
     public GreedyPretraining.Settings pretraining() {
         return pretrain == null ? null : GreedyPretraining.Settings.parse(pretrain);
+    }
+
+    /** The auxiliary heads of {@code --aux-heads}, or none. */
+    public List<AuxiliaryHeads.Spec> auxiliaryHeads() {
+        return auxHeads == null ? List.of() : AuxiliaryHeads.Spec.parse(auxHeads);
+    }
+
+    /** The modules {@code --freeze} names, or none. */
+    public List<String> frozen() {
+        return freeze == null ? List.of() : List.of(freeze.split(","));
     }
 
     /** Builds the model for a training set: normalization fitted on it, weights drawn from the seed. */
@@ -233,6 +245,21 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
         if (pretrain != null) {
             f.put("pretrain", Json.quote(pretrain));
         }
+        if (auxHeads != null) {
+            f.put("aux_heads", Json.quote(auxHeads));
+        }
+        if (initFrom != null) {
+            f.put("init_from", Json.quote(initFrom));
+        }
+        if (freeze != null) {
+            f.put("freeze", Json.quote(freeze));
+        }
+        if (newHead) {
+            f.put("new_head", "true");
+        }
+        if (renormalize) {
+            f.put("renormalize", "true");
+        }
         f.put("limit", Integer.toString(limit));
         f.put("seed", Long.toString(seed));
         f.put("threads", Integer.toString(threads));
@@ -268,6 +295,8 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
                     (String) m.get("curriculum"), num(m, "clip_grad_norm"),
                     m.containsKey("accumulate") ? (int) num(m, "accumulate") : 1, Boolean.TRUE.equals(m.get("decay_all")),
                     m.containsKey("probes") ? (int) num(m, "probes") : 0, (String) m.get("average"), (String) m.get("pretrain"),
+                    (String) m.get("aux_heads"), (String) m.get("init_from"), (String) m.get("freeze"),
+                    Boolean.TRUE.equals(m.get("new_head")), Boolean.TRUE.equals(m.get("renormalize")),
                     (int) num(m, "limit"),
                     ((Number) m.get("seed")).longValue(), (int) num(m, "threads"));
         } catch (ClassCastException | NullPointerException e) {

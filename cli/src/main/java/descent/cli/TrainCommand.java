@@ -16,7 +16,9 @@ import descent.kernels.Parallel;
 import descent.nn.Classifier;
 import descent.nn.DataDependentInit;
 import descent.nn.Mode;
+import descent.nn.Transfer;
 import descent.optim.Optimizer;
+import descent.train.AuxiliaryHeads;
 import descent.train.Callback;
 import descent.train.EarlyStopping;
 import descent.train.EpochMetrics;
@@ -31,6 +33,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -80,6 +83,10 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IOException(first + " does not exist: the run ended before its first epoch");
             }
         } else {
+            if (options.initFrom != null) {
+                InitFrom.adoptArchitecture(options, spec.commandLine().getParseResult().matchedOptions().stream()
+                        .map(CommandLine.Model.OptionSpec::longestName).collect(java.util.stream.Collectors.toSet()));
+            }
             config = options.config(common);
             dir = common.out != null ? common.out : Path.of("runs", config.dataset() + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -124,6 +131,16 @@ final class TrainCommand implements Callable<Integer> {
                 validation = s.validation();
             }
             Classifier model = c.model(train);
+            List<String> transfer = new ArrayList<>();
+            if (c.initFrom() != null && !resuming) { // a resumed run's checkpoint holds every weight
+                transfer.add(InitFrom.load(c, model));
+            }
+            if (!c.frozen().isEmpty()) {
+                List<String> frozen = Transfer.freeze(model, c.frozen());
+                transfer.add(String.format(Locale.ROOT, "frozen: %s (%,d of %,d parameters train)", String.join(", ",
+                        frozen), model.trainableParameters().values().stream().mapToLong(Tensor::size).sum(),
+                        model.parameterCount()));
+            }
             // A resumed run's weights come from its checkpoint: rescaling them first would be undone, so it is skipped.
             DataDependentInit.Report rescaled = resuming ? null : c.initializeFromData(model, train);
             if (OptimizerNames.FULL_BATCH_TRAINING.contains(c.optimizer())) {
@@ -131,6 +148,7 @@ final class TrainCommand implements Callable<Integer> {
                                 + "training set, one iteration per epoch, %d threads%n", c.dataset(), train.size(),
                         validation == null ? "" : validation.size() + " validation, ", splits.test().size(),
                         describe(c, train), model.parameterCount(), optimizerLabel(c), c.threads());
+                transfer.forEach(s -> System.out.println("  " + s));
                 if (rescaled != null) {
                     report(rescaled);
                 }
@@ -154,7 +172,14 @@ final class TrainCommand implements Callable<Integer> {
                         + c.averaging().start() + ", but the run takes " + totalSteps + " optimizer steps: nothing would "
                         + "be averaged; give a START below " + totalSteps);
             }
-            Optimizer optimizer = c.optimizer(model.trainableParameters(), totalSteps);
+            AuxiliaryHeads heads = c.auxHeads() == null ? null : AuxiliaryHeads.linear(model,
+                    Tensor.of(train.batch(0, Math.min(2, train.size())).inputs()), train.classes(), c.auxiliaryHeads(),
+                    SplitMix64.derive(c.seed(), "auxiliary heads"));
+            Map<String, Tensor> trained = new LinkedHashMap<>(model.trainableParameters());
+            if (heads != null) {
+                trained.putAll(heads.parameters()); // trained with the network, saved only in the checkpoint
+            }
+            Optimizer optimizer = c.optimizer(trained, totalSteps);
             List<Callback> callbacks = new ArrayList<>();
             callbacks.add(new ProgressBar(System.out, c.epochs()));
             GreedyPretraining pretraining = c.pretrain() == null ? null
@@ -167,12 +192,16 @@ final class TrainCommand implements Callable<Integer> {
                 callbacks.add(probes.sampler());
                 callbacks.add(probes);
             }
+            if (heads != null) {
+                callbacks.add(heads);
+            }
             EarlyStopping stopper = null;
             if (c.earlyStopping() > 0) {
                 stopper = new EarlyStopping(c.earlyStopping(), c.minDelta());
                 callbacks.add(stopper);
             }
-            Trainer.Setup setup = Trainer.Setup.of(model, optimizer, loader).withValidation(validation)
+            Trainer.Setup setup = Trainer.Setup.of(model, optimizer, loader)
+                    .withLoss(heads != null ? heads : LossFunction.crossEntropy()).withValidation(validation)
                     .withTest(splits.test()).withEpochs(c.epochs()).withSeed(c.seed()).withCallbacks(callbacks)
                     .withCheckpoint(dir.resolve(CHECKPOINT)).withAveraging(c.averaging());
             System.out.printf(Locale.ROOT, "%s: %d training, %s%d test examples; %s, %,d parameters; %s, batch %d, "
@@ -182,6 +211,11 @@ final class TrainCommand implements Callable<Integer> {
             if (c.accumulate() > 1) {
                 System.out.printf("  one step per %d minibatches (effective batch %d)%n", c.accumulate(),
                         c.accumulate() * c.batchSize());
+            }
+            transfer.forEach(s -> System.out.println("  " + s));
+            if (heads != null) {
+                System.out.printf("  auxiliary heads %s: the training loss adds their weighted cross-entropy; validation, "
+                        + "test and the saved model are the network's alone%n", heads.describe());
             }
             if (c.average() != null) {
                 System.out.printf("  iterate averaging %s: validation and test metrics are of the averaged weights, "

@@ -130,6 +130,31 @@ public final class TrainOptions {
             + "--average apply to the fine-tuning (default: off).")
     String pretrain;
 
+    @Option(names = "--aux-heads", paramLabel = "LAYER[:WEIGHT],...", description = "Auxiliary classifiers "
+            + "(GoogLeNet's) on intermediate layers, such as layers.3:0.3,layers.7 (module paths as in the state dict, "
+            + "'body.' optional; weight 0.3 when left out): a Linear head on each, whose weighted cross-entropy is added "
+            + "to the training loss. Validation, test and the saved model are the network's alone (default: none).")
+    String auxHeads;
+
+    @Option(names = "--init-from", paramLabel = "RUN_DIR", description = "Start from the weights of a finished run "
+            + "(its model.safetensors) and its input normalization. The architecture (--hidden, --activation, "
+            + "--batchnorm, --normalize) is the saved run's: an option naming another is refused. The output layer "
+            + "starts afresh when the number of classes differs or with --new-head.")
+    java.nio.file.Path initFrom;
+
+    @Option(names = "--freeze", paramLabel = "LAYER,...", description = "Keep these modules' parameters fixed, such as "
+            + "layers.0,layers.2 (module paths as in the state dict, 'body.' optional); with --init-from, the saved "
+            + "run's weights, without it, the random initial ones.")
+    String freeze;
+
+    @Option(names = "--new-head", description = "With --init-from: a freshly initialized output layer instead of the "
+            + "saved run's.")
+    boolean newHead;
+
+    @Option(names = "--renormalize", description = "With --init-from: fit the input normalization (--normalize) on this "
+            + "run's training set instead of keeping the saved run's.")
+    boolean renormalize;
+
     @Option(names = "--limit", description = "Train on only the first N training examples (default: all).")
     int limit;
 
@@ -139,6 +164,12 @@ public final class TrainOptions {
         OptimizerNames.requireTrainable(method);
         if (OptimizerNames.FULL_BATCH_TRAINING.contains(method)) {
             refuseMinibatchOptions(method);
+            if (auxHeads != null) {
+                throw new IllegalArgumentException("--aux-heads trains heads beside the network with the minibatch "
+                        + "trainer; " + method + " minimizes the network's own loss over the whole training set. Leave "
+                        + "--aux-heads out, or use a minibatch optimizer (" + String.join(", ", OptimizerNames.FIRST_ORDER)
+                        + ")");
+            }
         }
         Map<String, String> h = new LinkedHashMap<>(hyper.values());
         // Cosine over the whole run unless a schedule is named (--schedule constant turns it off) or
@@ -172,11 +203,16 @@ public final class TrainOptions {
         if (accumulate < 1) {
             throw new IllegalArgumentException("--accumulate must be at least 1, got " + accumulate);
         }
+        InitFrom.refuseWithout(this);
         if (!List.of("global", "per-feature", "none").contains(normalization)) {
             throw new IllegalArgumentException("--normalize must be global, per-feature or none, got " + normalization);
         }
         if (pretrain != null) {
             refuseBesidePretraining();
+        }
+        if (initFrom != null && initFromData != null) {
+            throw new IllegalArgumentException("--init-from-data rescales freshly drawn weights, and --init-from starts "
+                    + "from a saved run's trained ones: use one or the other");
         }
         RunConfig c = new RunConfig(DatasetStore.source(dataset).name(), hidden, activation, init,
                 initFromData == null ? 0 : initFromData, batchNorm,
@@ -184,9 +220,12 @@ public final class TrainOptions {
                 batchNormMomentum != null ? batchNormMomentum : Double.NaN, dropout,
                 dropoutForm != null ? dropoutForm : "inverted", normalization,
                 method, h, batchSize != null ? batchSize : 128, epochs, augment, earlyStopping, minDelta, vs, curriculum,
-                clipGradNorm, accumulate, decayAll, probes, average, pretrain, limit, common.seedOr(1), common.threadsOr(Parallel.threads()));
+                clipGradNorm, accumulate, decayAll, probes, average, pretrain, auxHeads,
+                initFrom == null ? null : initFrom.toString(), freeze, newHead, renormalize, limit, common.seedOr(1),
+                common.threadsOr(Parallel.threads()));
         c.batchNormRunningStatistics(); // refuses a convention it does not know, or a momentum it does not take
         c.dropoutFormValue();
+        c.auxiliaryHeads(); // refuses a malformed --aux-heads before the run starts
         if (average != null) {
             try {
                 c.averaging();
@@ -215,6 +254,15 @@ public final class TrainOptions {
         if (probes > 0) {
             throw new IllegalArgumentException("--probes watches one model's layers, and --pretrain trains a different "
                     + "model in each stage (the layers so far and a temporary head): use one or the other");
+        }
+        if (auxHeads != null) {
+            throw new IllegalArgumentException("--aux-heads and --pretrain both attach heads to the hidden layers, "
+                    + "--pretrain one stage at a time: use one or the other");
+        }
+        if (initFrom != null || freeze != null) {
+            throw new IllegalArgumentException("--pretrain builds the network's weights stage by stage from fresh ones; "
+                    + (initFrom != null ? "--init-from starts from a saved run's" : "--freeze keeps some fixed")
+                    + ": use one or the other");
         }
     }
 

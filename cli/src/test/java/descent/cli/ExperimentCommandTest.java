@@ -37,7 +37,7 @@ class ExperimentCommandTest {
         for (String name : Experiments.names()) {
             assertTrue(text.contains(name), name);
         }
-        assertEquals(24, Experiments.names().size());
+        assertEquals(26, Experiments.names().size());
     }
 
     /** The lab's order is the notes' order; names are what scripts and links use, so they never change. */
@@ -48,7 +48,7 @@ class ExperimentCommandTest {
                 "augmentation", "polyak", "input-normalization",
                 "data-dependent-init", "sparse-init", "residual-gradients", "second-order", "sparse-coding", "curriculum",
                 "continuation", "fitnets",
-                "greedy-pretraining"), Experiments.names());
+                "greedy-pretraining", "aux-heads", "transfer"), Experiments.names());
         assertEquals("weight-decay", Experiments.named("Weight-Decay").name());
     }
 
@@ -61,7 +61,8 @@ class ExperimentCommandTest {
     @Test
     void allWritesEveryExperimentAndOneOfflineReport() throws IOException {
         String text = MainTest.run(0, "experiment", "all", "--quick", "--data-dir", data.toString(), "--out",
-                out.toString(), "--threads", "1");
+                out.toString(), "--threads", "1",
+                "--fashion-data-dir", data.toString());
         String index = Files.readString(out.resolve("index.html"));
         for (String name : Experiments.names()) {
             Path dir = out.resolve(name);

@@ -20,6 +20,11 @@ public final class Lab {
     @FunctionalInterface
     public interface Data {
         Mnist.Splits mnist() throws IOException;
+
+        /** The Fashion-MNIST splits, for the experiments that carry what was learned to another data set. */
+        default Mnist.Splits fashionMnist() throws IOException {
+            throw new IOException("this lab has no Fashion-MNIST");
+        }
     }
 
     /** Draws one PNG into the given file. */
@@ -75,6 +80,10 @@ public final class Lab {
 
     public Mnist.Splits mnist() throws IOException {
         return data.mnist();
+    }
+
+    public Mnist.Splits fashionMnist() throws IOException {
+        return data.fashionMnist();
     }
 
     /** Progress for the person waiting. */

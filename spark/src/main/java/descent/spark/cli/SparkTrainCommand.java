@@ -227,6 +227,14 @@ final class SparkTrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--pretrain trains one model stage by stage, each stage a run of its own; "
                     + "spark train runs one model's rounds on the executors: use ./descent train --pretrain");
         }
+        if (c.auxHeads() != null) {
+            throw new IllegalArgumentException("--aux-heads trains heads beside the network that the checkpoint keeps; "
+                    + "spark train averages the network's parameters alone: use ./descent train --aux-heads");
+        }
+        if (c.initFrom() != null || c.freeze() != null) {
+            throw new IllegalArgumentException((c.initFrom() != null ? "--init-from" : "--freeze") + " is not "
+                    + "supported by spark train yet: fine-tune with ./descent train --init-from RUN_DIR [--freeze ...]");
+        }
         if (c.curriculum() != null) {
             throw new IllegalArgumentException("--curriculum orders one data set; on Spark every partition shuffles its "
                     + "own: use ./descent train for curriculum learning");

@@ -15,7 +15,7 @@ public final class Experiments {
             DataDependentInitExperiment.EXPERIMENT, SparseInit.EXPERIMENT, ResidualGradients.EXPERIMENT,
             SecondOrder.EXPERIMENT, SparseCodingExperiment.EXPERIMENT, CurriculumComparison.EXPERIMENT,
             ContinuationExperiment.EXPERIMENT, FitNetsExperiment.EXPERIMENT,
-            GreedyPretrainingExperiment.EXPERIMENT);
+            GreedyPretrainingExperiment.EXPERIMENT, AuxHeadsExperiment.EXPERIMENT, TransferExperiment.EXPERIMENT);
 
     private Experiments() {}
 
