@@ -53,14 +53,15 @@ final class DistillCommand implements Callable<Integer> {
     RunOptions common;
 
     @Option(names = "--teacher", paramLabel = "DIR", description = "The teacher's run folder (config.json and "
-            + "model.safetensors), trained on the same data set.")
+            + "model.safetensors), trained on the same data set (required unless --resume).")
     Path teacher;
 
-    @Option(names = "--hint", paramLabel = "LAYER", description = "The teacher's hint layer (e.g. body.layers.1).")
+    @Option(names = "--hint", paramLabel = "LAYER", description = "The teacher's hint layer (e.g. body.layers.1) "
+            + "(default: none, distillation alone).")
     String hint;
 
     @Option(names = "--guided", paramLabel = "LAYER", description = "The student's guided layer, which learns to "
-            + "predict the hint through a regressor (e.g. body.layers.7).")
+            + "predict the hint through a regressor (e.g. body.layers.7) (default: none; required with --hint).")
     String guided;
 
     @Option(names = "--hint-epochs", description = "Epochs of the hint stage (default: 2 with --hint); --epochs is "
@@ -75,7 +76,7 @@ final class DistillCommand implements Callable<Integer> {
     String lambda = "4:1";
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint, "
-            + "in whichever stage it was, with its settings; bit-exact with an uninterrupted run.")
+            + "in whichever stage it was, with its settings; bit-exact with an uninterrupted run (default: a new run).")
     Path resume;
 
     @Override

@@ -26,7 +26,7 @@ final class EvaluateCommand implements Callable<Integer> {
     Path dir;
 
     @Option(names = "--dataset", description = "Evaluate on this data set's test split (mnist or fashion-mnist) "
-            + "instead of the run's own; its examples must have the shape the model was trained on.")
+            + "instead of the run's own; its examples must have the shape the model was trained on (default: the run's).")
     String dataset;
 
     @Mixin

@@ -11,34 +11,64 @@ import picocli.CommandLine.Option;
  */
 final class HyperparameterOptions {
 
-    @Option(names = "--lr") Double lr;
-    @Option(names = "--momentum") Double momentum;
-    @Option(names = "--dampening") Double dampening;
-    @Option(names = "--nesterov") Boolean nesterov;
-    @Option(names = "--momentum-form", description = "classic or ema") String momentumForm;
-    @Option(names = "--unbias", description = "EMA momentum divided by 1 − βᵗ") Boolean unbias;
-    @Option(names = "--beta1") Double beta1;
-    @Option(names = "--beta2") Double beta2;
-    @Option(names = "--eps") Double eps;
-    @Option(names = "--alpha") Double alpha;
-    @Option(names = "--centered") Boolean centered;
-    @Option(names = "--rho") Double rho;
-    @Option(names = "--amsgrad") Boolean amsgrad;
-    @Option(names = "--weight-decay") Double weightDecay;
-    @Option(names = "--no-bias-correction") Boolean noBiasCorrection;
-    @Option(names = "--lr-decay") Double lrDecay;
-    @Option(names = "--initial-accumulator-value") Double initialAccumulatorValue;
-    @Option(names = "--clip-value") Double clipValue;
-    @Option(names = "--schedule", description = "e.g. step:100:0.5, cosine:500, exponential:0.99+warmup:10")
+    // Each method keeps PyTorch's defaults for what is not given, so the defaults below are per method.
+    @Option(names = "--lr", description = "Learning rate (default: sgd, momentum, nesterov, nesterov-lookahead and "
+            + "rmsprop 0.01; adam, amsgrad, adamw 0.001; adagrad 0.01; adadelta 1.0; Newton's step 1).")
+    Double lr;
+    @Option(names = "--momentum", description = "Momentum β (default: 0 for sgd and rmsprop; 0.9 for momentum, nesterov "
+            + "and nesterov-lookahead).")
+    Double momentum;
+    @Option(names = "--dampening", description = "sgd: the share of the gradient held back, u ← βu + (1 − dampening)g "
+            + "(default: 0).")
+    Double dampening;
+    @Option(names = "--nesterov", description = "sgd: Nesterov's correction, "
+            + "PyTorch's form (default: false; true for nesterov).")
+    Boolean nesterov;
+    @Option(names = "--momentum-form", description = "classic (u ← βu + g) or ema (u ← βu + (1 − β)g) (default: classic).")
+    String momentumForm;
+    @Option(names = "--unbias", description = "EMA momentum divided by 1 − βᵗ "
+            + "(default: false).")
+    Boolean unbias;
+    @Option(names = "--beta1", description = "Adam: decay of the first moment (default: 0.9).") Double beta1;
+    @Option(names = "--beta2", description = "Adam: decay of the second moment (default: 0.999).") Double beta2;
+    @Option(names = "--eps", description = "Added to the denominator (default: adam 1e-8, rmsprop 1e-8, adagrad 1e-10, "
+            + "adadelta 1e-6).")
+    Double eps;
+    @Option(names = "--alpha", description = "RMSprop: decay of the squared gradients' average (default: 0.99).")
+    Double alpha;
+    @Option(names = "--centered", description = "RMSprop: divide by the "
+            + "gradients' variance instead of their second moment (default: false).")
+    Boolean centered;
+    @Option(names = "--rho", description = "AdaDelta: decay of its running averages (default: 0.9).") Double rho;
+    @Option(names = "--amsgrad", description = "Adam: the running maximum of "
+            + "the second moment (default: false; true for amsgrad).")
+    Boolean amsgrad;
+    @Option(names = "--weight-decay", description = "L2 weight decay λ (default: 0; adamw 0.01, decoupled).")
+    Double weightDecay;
+    @Option(names = "--no-bias-correction", description = "Adam without "
+            + "dividing its moments by 1 − βᵗ (default: false).")
+    Boolean noBiasCorrection;
+    @Option(names = "--lr-decay", description = "AdaGrad's own schedule lr/(1 + t·lr_decay) (default: 0).") Double lrDecay;
+    @Option(names = "--initial-accumulator-value", description = "AdaGrad: the squared-gradient sum's start "
+            + "(default: 0).")
+    Double initialAccumulatorValue;
+    @Option(names = "--clip-value", description = "Clip each gradient element to [−c, c] (default: 0, off).")
+    Double clipValue;
+    @Option(names = "--schedule", description = "Learning-rate schedule, e.g. step:100:0.5, cosine:500, "
+            + "exponential:0.99+warmup:10 (default: train and distill cosine over the whole run, trajectory constant).")
     String schedule;
-    @Option(names = "--beta", description = "CG's beta: fr, pr, pr+ or hs") String beta;
-    @Option(names = "--restart", description = "CG: restart every N iterations (0: never)") Integer restart;
-    @Option(names = "--powell", description = "CG: Powell's restart test (default true)", arity = "1") Boolean powell;
-    @Option(names = "--history", description = "L-BFGS: pairs kept") Integer history;
-    @Option(names = "--line-search", description = "armijo, strong-wolfe or exact") String lineSearch;
-    @Option(names = "--damping", description = "Newton: λ in H + λI (saddle-free: the eigenvalue floor)") Double damping;
-    @Option(names = "--order", description = "coordinate-descent: cyclic or random") String order;
-    @Option(names = "--max-inner", description = "newton-cg: most CG iterations per step (default 200)") Integer maxInner;
+    @Option(names = "--beta", description = "CG's beta: fr, pr, pr+ or hs (default: pr+).") String beta;
+    @Option(names = "--restart", description = "CG: restart every N iterations (default: 0, never).") Integer restart;
+    @Option(names = "--powell", description = "CG: Powell's restart test (default: true).", arity = "1") Boolean powell;
+    @Option(names = "--history", description = "L-BFGS: pairs kept (default: 10).") Integer history;
+    @Option(names = "--line-search", description = "armijo, strong-wolfe or exact; for newton and saddle-free-newton "
+            + "armijo or none (default: strong-wolfe; exact for coordinate-descent; armijo for Newton).")
+    String lineSearch;
+    @Option(names = "--damping", description = "Newton: λ in H + λI, for saddle-free the eigenvalue floor (default: "
+            + "0.001).")
+    Double damping;
+    @Option(names = "--order", description = "coordinate-descent: cyclic or random (default: cyclic).") String order;
+    @Option(names = "--max-inner", description = "newton-cg: most CG iterations per step (default: 200).") Integer maxInner;
 
     /** The options given, by PyTorch's hyper-parameter names. */
     Map<String, String> values() {

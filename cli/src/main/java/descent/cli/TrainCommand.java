@@ -66,7 +66,7 @@ final class TrainCommand implements Callable<Integer> {
     RunOptions common;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint, "
-            + "with its settings; bit-exact with an uninterrupted run.")
+            + "with its settings; bit-exact with an uninterrupted run (default: a new run).")
     Path resume;
 
     @Override

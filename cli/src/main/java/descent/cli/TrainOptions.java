@@ -35,7 +35,7 @@ public final class TrainOptions {
 
     @Option(names = "--init-from-data", arity = "0..1", fallbackValue = "512", paramLabel = "BATCH",
             description = "After --init, rescale the Linear layers input side first until each one's output has unit "
-                    + "std on BATCH training examples drawn with the seed (LSUV, Mishkin & Matas 2015); alone: 512.")
+                    + "std on BATCH training examples drawn with the seed (LSUV, Mishkin & Matas 2015); alone: 512 (default: off).")
     Integer initFromData;
 
     @Option(names = "--optimizer", description = "sgd, momentum, nesterov, nesterov-lookahead (the notes' form; the "
@@ -75,7 +75,8 @@ public final class TrainOptions {
             + "of 0 and 1) (default: pytorch).")
     String batchNormConvention;
 
-    @Option(names = "--batchnorm-momentum", description = "Batch norm's momentum in that convention.")
+    @Option(names = "--batchnorm-momentum", description = "Batch norm's momentum in that convention "
+            + "(default: pytorch 0.1, keras 0.99, notes 0.1).")
     Double batchNormMomentum;
 
     @Option(names = "--normalize", description = "Input normalization fitted on the training set: global, per-feature "
@@ -84,11 +85,12 @@ public final class TrainOptions {
 
     @Option(names = "--augment", arity = "0..1", fallbackValue = Augmentation.DEFAULT_SPEC,
             description = "Augment training images: shift=PX,rotation=DEG,shear=DEG,scale=S,flip,crop=PAD,"
-                    + "elastic=ALPHA:SIGMA; alone: " + Augmentation.DEFAULT_SPEC + ".")
+                    + "elastic=ALPHA:SIGMA; alone: " + Augmentation.DEFAULT_SPEC + " (default: off).")
     String augment;
 
     @Option(names = "--early-stopping", paramLabel = "PATIENCE",
-            description = "Stop after PATIENCE epochs without improvement of the validation loss and restore the best weights.")
+            description = "Stop after PATIENCE epochs without improvement of the validation loss and restore the best weights "
+                    + "(default: off).")
     int earlyStopping;
 
     @Option(names = "--min-delta", description = "Early stopping: the least improvement that counts (default: 0).")
@@ -99,7 +101,7 @@ public final class TrainOptions {
     Double valSplit;
 
     @Option(names = "--curriculum", paramLabel = "PACING", description = "Easy examples first (difficulty: distance to "
-            + "the class mean), the pool widening by linear:START:EPOCHS, root:START:EPOCHS or step:START:EVERY.")
+            + "the class mean), the pool widening by linear:START:EPOCHS, root:START:EPOCHS or step:START:EVERY (default: off).")
     String curriculum;
 
     @Option(names = "--clip-grad-norm", description = "Rescale gradients to at most this global norm (default: off).")
@@ -139,12 +141,12 @@ public final class TrainOptions {
     @Option(names = "--init-from", paramLabel = "RUN_DIR", description = "Start from the weights of a finished run "
             + "(its model.safetensors) and its input normalization. The architecture (--hidden, --activation, "
             + "--batchnorm, --normalize) is the saved run's: an option naming another is refused. The output layer "
-            + "starts afresh when the number of classes differs or with --new-head.")
+            + "starts afresh when the number of classes differs or with --new-head (default: off).")
     java.nio.file.Path initFrom;
 
     @Option(names = "--freeze", paramLabel = "LAYER,...", description = "Keep these modules' parameters fixed, such as "
             + "layers.0,layers.2 (module paths as in the state dict, 'body.' optional); with --init-from, the saved "
-            + "run's weights, without it, the random initial ones.")
+            + "run's weights, without it, the random initial ones (default: none).")
     String freeze;
 
     @Option(names = "--new-head", description = "With --init-from: a freshly initialized output layer instead of the "

@@ -59,7 +59,7 @@ final class TrajectoryCommand implements Callable<Integer> {
     @Option(names = "--out", description = "CSV file to write (default: standard output).")
     Path out;
 
-    @Option(names = "--plot", description = "PNG contour plot with the paths.")
+    @Option(names = "--plot", description = "PNG contour plot with the paths (default: none).")
     Path plot;
 
     @picocli.CommandLine.Mixin
