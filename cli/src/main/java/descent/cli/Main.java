@@ -6,7 +6,13 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./descent}. */
 @Command(name = "descent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Deep learning in pure Java: train networks and see why training works or fails.",
-        subcommands = {TrainCommand.class, DistillCommand.class, EvaluateCommand.class, ExperimentCommand.class, TrajectoryCommand.class, BenchCommand.class, ConvertHparamsCommand.class, CommandLine.HelpCommand.class})
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:done",
+            "1:failed (a non-finite value in training, a lab verdict that differs, a bug)",
+            "2:bad usage or input (a refused option, a missing or corrupt file)",
+            "3:training stopped early (early stopping, or a full-batch method that stalled)"},
+        subcommands = {TrainCommand.class, DistillCommand.class, EvaluateCommand.class, ExperimentCommand.class,
+            TrajectoryCommand.class, BenchCommand.class, ConvertHparamsCommand.class, CompletionCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -33,10 +39,14 @@ public final class Main implements Runnable {
             if (e instanceof java.io.UncheckedIOException u) {
                 e = u.getCause();
             }
+            if (e instanceof descent.train.NonFiniteException) {
+                cmd.getErr().println("descent " + cmd.getCommandName() + ": " + e.getMessage());
+                return ExitCodes.FAILED;
+            }
             if (e instanceof IllegalArgumentException || e instanceof java.io.IOException
                     || e instanceof IllegalStateException) {
                 cmd.getErr().println("descent " + cmd.getCommandName() + ": " + e.getMessage());
-                return 2;
+                return ExitCodes.USAGE;
             }
             throw e;
         });

@@ -260,7 +260,7 @@ final class TrainCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "test accuracy %.2f%%, test loss %.4f%s; run folder %s (open report.html)%n",
                     100 * test.accuracy(), test.loss(), trainer.stopReason() == null ? "" : " (" + trainer.stopReason() + ")",
                     dir);
-            return 0;
+            return trainer.stopReason() == null ? ExitCodes.DONE : ExitCodes.STOPPED_EARLY;
         }
 
         /** Prints what data-dependent initialization did: each Linear layer's output std before and after. */

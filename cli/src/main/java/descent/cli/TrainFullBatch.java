@@ -49,7 +49,7 @@ final class TrainFullBatch {
         System.out.printf(Locale.ROOT, "test accuracy %.2f%%, test loss %.4f; %d loss evaluations; run folder %s (open "
                 + "report.html)%n", 100 * result.accuracy(), result.loss(), run.history().isEmpty() ? 0
                 : run.history().getLast().step(), dir);
-        return 0;
+        return run.stopReason() == null ? ExitCodes.DONE : ExitCodes.STOPPED_EARLY;
     }
 
     private static void iteration(Path dir, List<EpochMetrics> history, EpochMetrics e, int iterations) {

@@ -28,6 +28,15 @@ class MainTest {
         return buffer.toString(StandardCharsets.UTF_8);
     }
 
+    @Test
+    void completionIsABashScriptThatKnowsTheCommandsAndOptions() {
+        String script = run(0, "completion");
+        assertTrue(script.startsWith("#!/usr/bin/env bash") && script.contains("complete -F"), script.substring(0, 200));
+        for (String word : List.of("train", "experiment", "--batchnorm-convention", "--init-from-data")) {
+            assertTrue(script.contains(word), word);
+        }
+    }
+
     /** Runs a command line that must be refused (exit code 2) and returns what it printed on standard error. */
     static String refusal(String... args) {
         PrintStream err = System.err;
@@ -45,6 +54,7 @@ class MainTest {
     void helpListsTheCommands() {
         String help = run(0, "--help");
         assertTrue(help.contains("train") && help.contains("bench"), help);
+        assertTrue(help.contains("Exit codes:") && help.contains("3   training stopped early"), help);
         assertTrue(run(0, "--version").startsWith("descent "));
     }
 

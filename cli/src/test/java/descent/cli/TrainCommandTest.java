@@ -74,7 +74,8 @@ class TrainCommandTest {
     @Test
     void earlyStoppingAndCurriculumRun() throws IOException {
         Path run = dir.resolve("es");
-        MainTest.run(0, args(run, 3, "--early-stopping", "1", "--min-delta", "10", "--curriculum", "linear:0.5:2",
+        // Stopped by early stopping: exit code 3.
+        MainTest.run(3, args(run, 3, "--early-stopping", "1", "--min-delta", "10", "--curriculum", "linear:0.5:2",
                 "--probes", "20").toArray(String[]::new));
         List<String> probes = Files.readAllLines(run.resolve("probes.csv"));
         assertEquals(descent.diagnostics.Probes.CSV_HEADER, probes.getFirst());

@@ -1,6 +1,7 @@
 package descent.spark.cli;
 
 import descent.cli.DatasetStore;
+import descent.cli.ExitCodes;
 import descent.cli.OptimizerNames;
 import descent.cli.RunConfig;
 import descent.cli.RunOptions;
@@ -161,7 +162,7 @@ final class SparkTrainCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "test accuracy %.2f%%, test loss %.4f; %d %s in %.1f s; run folder %s "
                             + "(open report.html)%n", 100 * test.accuracy(), test.loss(), rounds,
                     FULL_BATCH.contains(c.optimizer()) ? "loss evaluations" : "rounds", seconds, dir);
-            return 0;
+            return stopReason == null ? ExitCodes.DONE : ExitCodes.STOPPED_EARLY;
         } finally {
             sc.stop();
         }
