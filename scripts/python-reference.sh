@@ -4,11 +4,17 @@
 #
 #   scripts/python-reference.sh core/src/test/python/optimizer_golden.py
 #
-# The first run downloads python3-torch, python3-scipy and the packages they need that are not
+# When the system's python3 imports torch and scipy, it runs the script with them. Otherwise the
+# first run downloads python3-torch, python3-scipy and the packages they need that are not
 # installed (apt-get download, about 230 MB), unpacks them with dpkg -x under
 # ${XDG_CACHE_HOME:-~/.cache}/descent/python-reference and makes the shared-library links that
 # ldconfig would make. Later runs reuse them.
 set -euo pipefail
+# A system-wide PyTorch and SciPy that import are used as they are: mixing the fetched packages into
+# an installed python3-torch breaks its imports (libQt5OpenGL.so.5: undefined symbol).
+if /usr/bin/python3 -c 'import torch, scipy' >/dev/null 2>&1; then
+  exec /usr/bin/python3 "$@"
+fi
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/descent/python-reference"
 root="$cache/root"
 if [ ! -f "$cache/ready" ]; then
