@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./descent}. */
 @Command(name = "descent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Deep learning in pure Java: train networks and see why training works or fails.",
-        subcommands = {TrainCommand.class, DistillCommand.class, EvaluateCommand.class, ExperimentCommand.class, TrajectoryCommand.class, BenchCommand.class, ConvertHparamsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, DistillCommand.class, EvaluateCommand.class, ExportCommand.class, ExperimentCommand.class, TrajectoryCommand.class, BenchCommand.class, ConvertHparamsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
