@@ -1,5 +1,6 @@
 package descent.onnx;
 
+import descent.io.AtomicFiles;
 import descent.nn.Activation;
 import descent.nn.BatchNorm1d;
 import descent.nn.Classifier;
@@ -15,7 +16,6 @@ import descent.nn.Standardize;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -84,10 +84,13 @@ public final class OnnxExport {
                 .setGraph(graph).build();
     }
 
-    /** Writes {@link #model} to {@code file}. */
+    /**
+     * Writes {@link #model} to {@code file}, atomically: a reader sees the old file or the whole new
+     * one. The model is checked before the file is touched.
+     */
     public static void write(Module model, int[] exampleShape, Path file) throws IOException {
-        byte[] bytes = model(model, exampleShape).toByteArray();
-        Files.write(file, bytes);
+        ModelProto proto = model(model, exampleShape);
+        AtomicFiles.write(file, proto::writeTo);
     }
 
     /** A value in the graph: its name and static shape, -1 for the batch dimension. */

@@ -9,6 +9,7 @@ import descent.nn.Module;
 public final class OnnxExportException extends IllegalArgumentException {
 
     OnnxExportException(String path, Module module, String why) {
-        super("cannot export module '" + path + "' (" + module.getClass().getSimpleName() + ") to ONNX: " + why);
+        super("cannot export " + (path.isEmpty() ? "the model" : "module '" + path + "'") + " ("
+                + module.getClass().getSimpleName() + ") to ONNX: " + why);
     }
 }

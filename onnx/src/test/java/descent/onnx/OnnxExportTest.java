@@ -1,6 +1,7 @@
 package descent.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,8 @@ import descent.nn.Standardize;
 import descent.tensor.DType;
 import descent.tensor.NdArray;
 import descent.train.SplitMix64;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +35,7 @@ import java.util.stream.Stream;
 import onnx.Onnx.ModelProto;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -189,11 +193,15 @@ class OnnxExportTest {
     }
 
     @Test
-    void aModuleWithoutAnOnnxFormIsNamedWithTheReason() {
+    void aModuleWithoutAnOnnxFormIsNamedWithTheReasonAndNoFileIsWritten(@TempDir Path dir) {
+        Path file = dir.resolve("model.onnx");
         var e = assertThrows(OnnxExportException.class,
-                () -> OnnxExport.model(new Sequential(new Flatten(), new Unflatten28()), IMAGE));
-        assertTrue(e.getMessage().contains("module '1' (Unflatten28)"), e.getMessage());
+                () -> OnnxExport.write(new Sequential(new Flatten(), new Unflatten28()), IMAGE, file));
+        assertTrue(e.getMessage().startsWith("cannot export module '1' (Unflatten28) to ONNX: "), e.getMessage());
         assertTrue(e.getMessage().contains("has no ONNX form"), e.getMessage());
+        assertFalse(Files.exists(file));
+        var whole = assertThrows(OnnxExportException.class, () -> OnnxExport.model(new Unflatten28(), IMAGE));
+        assertTrue(whole.getMessage().startsWith("cannot export the model (Unflatten28)"), whole.getMessage());
     }
 
     @Test
