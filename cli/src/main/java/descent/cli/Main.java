@@ -10,9 +10,9 @@ import picocli.CommandLine.Command;
             "1:failed (a non-finite value in training, a lab verdict that differs, a bug)",
             "2:bad usage or input (a refused option, a missing or corrupt file)",
             "3:training stopped early (early stopping, or a full-batch method that stalled)"},
-        subcommands = {TrainCommand.class, DistillCommand.class, EvaluateCommand.class, ExperimentCommand.class,
-            TrajectoryCommand.class, BenchCommand.class, ConvertHparamsCommand.class, CompletionCommand.class,
-            CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, DistillCommand.class, EvaluateCommand.class, ExportCommand.class,
+            ExperimentCommand.class, TrajectoryCommand.class, BenchCommand.class, ConvertHparamsCommand.class,
+            CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

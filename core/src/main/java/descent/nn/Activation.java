@@ -13,12 +13,19 @@ import java.util.function.UnaryOperator;
  */
 public final class Activation extends Module {
 
+    /** Which nonlinearity: the factory it came from (so that other programs, an exporter say, can rebuild it). */
+    public enum Kind { RELU, LEAKY_RELU, SIGMOID, TANH, IDENTITY, GELU, GELU_TANH, SOFTPLUS }
+
+    private final Kind kind;
+    private final double parameter;
     private final String name;
     private final String args;
     private final double gain;
     private final UnaryOperator<Tensor> fn;
 
-    private Activation(String name, String args, double gain, UnaryOperator<Tensor> fn) {
+    private Activation(Kind kind, double parameter, String name, String args, double gain, UnaryOperator<Tensor> fn) {
+        this.kind = kind;
+        this.parameter = parameter;
         this.name = name;
         this.args = args;
         this.gain = gain;
@@ -27,26 +34,26 @@ public final class Activation extends Module {
 
     /** max(x, 0). */
     public static Activation relu() {
-        return new Activation("ReLU", "", Gain.RELU, Tensor::relu);
+        return new Activation(Kind.RELU, Double.NaN, "ReLU", "", Gain.RELU, Tensor::relu);
     }
 
     /** x for x > 0, a·x otherwise. */
     public static Activation leakyRelu(double negativeSlope) {
-        return new Activation("LeakyReLU", "negative_slope=" + negativeSlope, Gain.leakyRelu(negativeSlope),
+        return new Activation(Kind.LEAKY_RELU, negativeSlope, "LeakyReLU", "negative_slope=" + negativeSlope, Gain.leakyRelu(negativeSlope),
                 x -> Tensor.where(x.value().zip(BinaryOp.GT, 0), x, x.mul(negativeSlope)));
     }
 
     /** 1 / (1 + e^(−x)). */
     public static Activation sigmoid() {
-        return new Activation("Sigmoid", "", Gain.SIGMOID, Tensor::sigmoid);
+        return new Activation(Kind.SIGMOID, Double.NaN, "Sigmoid", "", Gain.SIGMOID, Tensor::sigmoid);
     }
 
     public static Activation tanh() {
-        return new Activation("Tanh", "", Gain.TANH, Tensor::tanh);
+        return new Activation(Kind.TANH, Double.NaN, "Tanh", "", Gain.TANH, Tensor::tanh);
     }
 
     public static Activation identity() {
-        return new Activation("Identity", "", Gain.LINEAR, x -> x);
+        return new Activation(Kind.IDENTITY, Double.NaN, "Identity", "", Gain.LINEAR, x -> x);
     }
 
     /**
@@ -54,13 +61,13 @@ public final class Activation extends Module {
      * taken as ReLU's, which it approaches away from zero; PyTorch defines none.
      */
     public static Activation gelu() {
-        return new Activation("GELU", "", Gain.RELU, x -> x.mul(x.mul(1 / Math.sqrt(2)).erf().add(1).mul(0.5)));
+        return new Activation(Kind.GELU, Double.NaN, "GELU", "", Gain.RELU, x -> x.mul(x.mul(1 / Math.sqrt(2)).erf().add(1).mul(0.5)));
     }
 
     /** GELU's tanh approximation: ½x(1 + tanh(√(2/π)(x + 0.044715x³))). */
     public static Activation geluTanh() {
         double c = Math.sqrt(2 / Math.PI);
-        return new Activation("GELU", "approximate=tanh", Gain.RELU,
+        return new Activation(Kind.GELU_TANH, Double.NaN, "GELU", "approximate=tanh", Gain.RELU,
                 x -> x.mul(x.add(x.pow(3).mul(0.044715)).mul(c).tanh().add(1)).mul(0.5));
     }
 
@@ -72,7 +79,7 @@ public final class Activation extends Module {
         if (!(beta > 0)) {
             throw new IllegalArgumentException("Softplus: beta must be positive, got " + beta);
         }
-        return new Activation("Softplus", "beta=" + beta, Gain.RELU, x -> x.mul(beta).softplus().div(beta));
+        return new Activation(Kind.SOFTPLUS, beta, "Softplus", "beta=" + beta, Gain.RELU, x -> x.mul(beta).softplus().div(beta));
     }
 
     public static Activation softplus() {
@@ -106,6 +113,15 @@ public final class Activation extends Module {
     @Override
     public Tensor forward(Tensor x, Mode mode) {
         return fn.apply(x);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Leaky ReLU's negative slope, softplus's β; NaN for the nonlinearities without a parameter. */
+    public double parameter() {
+        return parameter;
     }
 
     /** PyTorch's class name for it: "ReLU", "Sigmoid", "Tanh", ... */

@@ -159,6 +159,11 @@ public final class BatchNorm1d extends Module {
         }
     }
 
+    /** ε, added to the variance before its square root. */
+    public double eps() {
+        return eps;
+    }
+
     public Tensor runningMean() {
         return runningMean;
     }

@@ -53,6 +53,26 @@ public final class LayerNorm extends Module {
         return weight == null ? y : y.mul(weight).add(bias);
     }
 
+    /** The trailing axes each example is normalized over. */
+    public int[] normalizedShape() {
+        return normalizedShape.clone();
+    }
+
+    /** ε, added to the variance before its square root. */
+    public double eps() {
+        return eps;
+    }
+
+    /** The elementwise scale, or null without affine parameters. */
+    public Tensor weight() {
+        return weight;
+    }
+
+    /** The elementwise shift, or null without affine parameters. */
+    public Tensor bias() {
+        return bias;
+    }
+
     @Override
     protected String extraRepr() {
         return Shapes.str(normalizedShape) + ", eps=" + eps + ", affine=" + (weight != null);

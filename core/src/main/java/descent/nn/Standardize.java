@@ -40,6 +40,16 @@ public final class Standardize extends Module {
         return x.sub(mean).div(std);
     }
 
+    /** The means subtracted: one per feature, or a single global one. */
+    public Tensor mean() {
+        return mean;
+    }
+
+    /** The standard deviations divided by, shaped as {@link #mean()}. */
+    public Tensor std() {
+        return std;
+    }
+
     @Override
     protected String extraRepr() {
         return mean.dim(0) == 1 ? String.format("mean=%.4g, std=%.4g", mean.value().item(), std.value().item())

@@ -57,6 +57,17 @@ class ModuleTest {
         assertEquals("LeakyReLU(negative_slope=0.2)", Activation.parse("leaky-relu:0.2").toString());
     }
 
+    /** An activation says which it is and its parameter, so that an exporter can rebuild it. */
+    @Test
+    void activationsNameTheirKindAndParameter() {
+        assertEquals(Activation.Kind.LEAKY_RELU, Activation.parse("leaky-relu:0.2").kind());
+        assertEquals(0.2, Activation.parse("leaky-relu:0.2").parameter());
+        assertEquals(2.5, Activation.parse("softplus:2.5").parameter());
+        assertEquals(Activation.Kind.GELU_TANH, Activation.parse("gelu-tanh").kind());
+        assertEquals(Activation.Kind.GELU, Activation.gelu().kind());
+        assertTrue(Double.isNaN(Activation.relu().parameter()));
+    }
+
     @Test
     void biasBeforeBatchNormOnlyWhenAsked() {
         Mlp with = new Mlp(Mlp.Spec.of(4, 8, 3).withBatchNorm(true).withBiasBeforeBatchNorm(true), new SplittableRandom(1));
