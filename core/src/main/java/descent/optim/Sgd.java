@@ -81,7 +81,8 @@ public record Sgd(Schedule lr, double momentum, double dampening, boolean nester
      * The chain's step in one pass ({@link Updates#sgd}) over the chain's states: decay's, the
      * trace's (with momentum), the learning rate's count.
      */
-    private FusedRule.Result<Rule.ChainState> stepInPlace(NdArray grad, NdArray param, Rule.ChainState state) {
+    private FusedRule.Result<Rule.ChainState> stepInPlace(NdArray grad, NdArray param, Rule.ChainState state,
+                                                          Schedule lr) {
         List<Record> next = new ArrayList<>(state.states());
         Transforms.Count count = (Transforms.Count) next.getLast();
         SgdStep h = new SgdStep(lr.at(count.count()), weightDecay, momentum, dampening, nesterov);
