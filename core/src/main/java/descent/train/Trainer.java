@@ -301,7 +301,8 @@ public final class Trainer {
                     + "or look at the layer named");
         }
         Checkpoint.restore(setup.checkpoint(), this);
-        setup.optimizer().scaleLearningRate(0.5);
+        // The checkpoint may predate earlier halvings: the new factor is half the one in use, not half its.
+        setup.optimizer().scaleLearningRate(scale / 2 / setup.optimizer().learningRateScale());
         note("non-finite value at step " + e.step() + " (first in " + e.where() + "): rolled back to the checkpoint "
                 + "of step " + step + " (epoch " + epoch + "), learning rate now ×" + setup.optimizer().learningRateScale());
     }
