@@ -122,7 +122,7 @@ class NonFiniteTest {
     // ---------------------------------------------------------------- what the trainer does then
 
     /** Blobs with example {@code i} corrupted (a NaN feature): one bad batch in every epoch. */
-    private static Dataset corrupted(int n, int i) {
+    static Dataset corrupted(int n, int i) {
         Dataset d = blobs(n, 1);
         float[] x = new float[n * 36];
         int[] y = new int[n];
