@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import descent.autograd.Tensor;
-import descent.data.Batch;
 import descent.data.DataLoader;
 import descent.data.Dataset;
 import descent.nn.Activation;
