@@ -20,6 +20,7 @@ import descent.optim.Optimizer;
 import descent.tensor.DType;
 import descent.train.GreedyPretraining;
 import descent.train.AuxiliaryHeads;
+import descent.train.OnNonFinite;
 import descent.train.SplitMix64;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,8 +42,14 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
                  String normalization, String optimizer, Map<String, String> hyperparameters, int batchSize,
                  int epochs, String augment, int earlyStopping, double minDelta, double valSplit, String curriculum,
                  double clipGradNorm, int accumulate, boolean decayAll, int probes, String average, String pretrain,
-                        String auxHeads, String initFrom, String freeze, boolean newHead, boolean renormalize, int limit,
+                        String auxHeads, String initFrom, String freeze, boolean newHead, boolean renormalize,
+                        String onNonFinite, int limit,
                         long seed, int threads) {
+
+    /** What a non-finite step does ({@code --on-nonfinite}): stop, skip-step or rollback. */
+    public OnNonFinite nonFinite() {
+        return OnNonFinite.of(onNonFinite);
+    }
 
     /** The iterate averaging of {@code --average} ({@link Averaging.Spec#parse its form}), or null when off. */
     public Averaging.Spec averaging() {
@@ -260,6 +267,9 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
         if (renormalize) {
             f.put("renormalize", "true");
         }
+        if (!onNonFinite.equals("stop")) {
+            f.put("on_nonfinite", Json.quote(onNonFinite));
+        }
         f.put("limit", Integer.toString(limit));
         f.put("seed", Long.toString(seed));
         f.put("threads", Integer.toString(threads));
@@ -297,6 +307,7 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
                     m.containsKey("probes") ? (int) num(m, "probes") : 0, (String) m.get("average"), (String) m.get("pretrain"),
                     (String) m.get("aux_heads"), (String) m.get("init_from"), (String) m.get("freeze"),
                     Boolean.TRUE.equals(m.get("new_head")), Boolean.TRUE.equals(m.get("renormalize")),
+                    m.get("on_nonfinite") instanceof String nf ? nf : "stop",
                     (int) num(m, "limit"),
                     ((Number) m.get("seed")).longValue(), (int) num(m, "threads"));
         } catch (ClassCastException | NullPointerException e) {

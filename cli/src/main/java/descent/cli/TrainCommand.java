@@ -239,6 +239,7 @@ final class TrainCommand implements Callable<Integer> {
             } else {
                 trainer = new Trainer(setup);
                 trainer.onNote(s -> System.out.println("  " + s));
+                trainer.onNonFinite(c.nonFinite());
                 if (resuming) {
                     trainer.resume(dir.resolve(CHECKPOINT));
                     System.out.printf("resuming %s after epoch %d (step %d)%n", dir, trainer.epoch(), trainer.step());

@@ -157,6 +157,12 @@ public final class TrainOptions {
             + "run's training set instead of keeping the saved run's.")
     boolean renormalize;
 
+    @Option(names = "--on-nonfinite", paramLabel = "ACTION", description = "When a step's loss or a gradient is NaN or "
+            + "infinite (the message names the layer, the step and the pass): stop; skip-step (discard that step's "
+            + "update and go on, giving up after 3 in a row); or rollback (return to the last checkpoint at half the "
+            + "learning rate, at most 3 times, then stop) (default: ${DEFAULT-VALUE}).")
+    String onNonFinite = "stop";
+
     @Option(names = "--limit", description = "Train on only the first N training examples (default: all).")
     int limit;
 
@@ -223,11 +229,17 @@ public final class TrainOptions {
                 dropoutForm != null ? dropoutForm : "inverted", normalization,
                 method, h, batchSize != null ? batchSize : 128, epochs, augment, earlyStopping, minDelta, vs, curriculum,
                 clipGradNorm, accumulate, decayAll, probes, average, pretrain, auxHeads,
-                initFrom == null ? null : initFrom.toString(), freeze, newHead, renormalize, limit, common.seedOr(1),
+                initFrom == null ? null : initFrom.toString(), freeze, newHead, renormalize, onNonFinite, limit,
+                common.seedOr(1),
                 common.threadsOr(Parallel.threads()));
         c.batchNormRunningStatistics(); // refuses a convention it does not know, or a momentum it does not take
         c.dropoutFormValue();
         c.auxiliaryHeads(); // refuses a malformed --aux-heads before the run starts
+        try {
+            c.nonFinite();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--on-nonfinite " + onNonFinite + ": " + e.getMessage());
+        }
         if (average != null) {
             try {
                 c.averaging();
@@ -252,6 +264,10 @@ public final class TrainOptions {
         if (curriculum != null) {
             throw new IllegalArgumentException("--curriculum paces one run's epochs, and --pretrain runs a stage per "
                     + "hidden layer, each from its first epoch: use one or the other");
+        }
+        if (!onNonFinite.equals("stop")) {
+            throw new IllegalArgumentException("--on-nonfinite " + onNonFinite + " acts on one trainer's steps and "
+                    + "checkpoint, and --pretrain runs a trainer per stage: leave it out with --pretrain");
         }
         if (probes > 0) {
             throw new IllegalArgumentException("--probes watches one model's layers, and --pretrain trains a different "
@@ -286,6 +302,7 @@ public final class TrainOptions {
         given.put("--probes", probes > 0);
         given.put("--average", average != null);
         given.put("--pretrain", pretrain != null);
+        given.put("--on-nonfinite " + onNonFinite, !onNonFinite.equals("stop")); // a line search already backs off
         given.forEach((option, set) -> {
             if (set) {
                 throw new IllegalArgumentException(method + " takes one step on the mean loss over the whole training set "

@@ -14,6 +14,10 @@ import java.util.random.RandomGenerator;
  * {@link ExampleTransform}, augments) the batches in that order, a couple ahead of training, so
  * that data preparation overlaps the previous step's arithmetic. All randomness comes from the two
  * generators passed to {@link #epoch}, used in a fixed sequence, so an epoch is reproducible.
+ *
+ * <p>The thread lives as long as its epoch: it ends when the batches run out or the epoch is closed
+ * (the trainer closes it however training ends), and an exception it meets reaches the consumer as
+ * an {@link IllegalStateException} that names the batch, with the exception as its cause.
  */
 public final class DataLoader {
 
@@ -104,9 +108,13 @@ public final class DataLoader {
             return dropLast ? batches * batchSize : order.length;
         }
 
+        /** What went wrong preparing batch {@code batch} (0-based) on the background thread. */
+        private record Failure(int batch, Throwable cause) {}
+
         private void produce(RandomGenerator rng) {
+            int b = 0;
             try {
-                for (int b = 0; b < batches; b++) {
+                for (; b < batches; b++) {
                     ready.put(assemble(b, rng));
                 }
                 ready.put(END);
@@ -114,7 +122,7 @@ public final class DataLoader {
                 // closed early: stop quietly
             } catch (RuntimeException | Error e) {
                 try {
-                    ready.put(e);
+                    ready.put(new Failure(b, e));
                 } catch (InterruptedException ignored) {
                     // closed while reporting: nobody is listening
                 }
@@ -153,11 +161,12 @@ public final class DataLoader {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for a batch", e);
             }
-            if (item instanceof RuntimeException e) {
-                throw e;
-            }
-            if (item instanceof Error e) {
-                throw e;
+            if (item instanceof Failure(int b, Throwable cause)) {
+                if (cause instanceof Error e) {
+                    throw e; // out of memory and the like stay what they are
+                }
+                throw new IllegalStateException("the data loader failed preparing batch " + (b + 1) + " of " + batches
+                        + " (" + data.name() + "): " + cause, cause);
             }
             taken++;
             return (Batch) item;

@@ -66,8 +66,10 @@ public record Adam(Schedule lr, double beta1, double beta2, double eps, double w
     /**
      * The chain's step in one pass ({@link Updates#adam}) over the chain's states: Adam's moments
      * at index 1 after L2 decay (0 with decoupled decay), the learning rate's count last.
+     * {@code lr} is the chain's schedule: this recipe's, or its scaled twin after a rollback.
      */
-    private FusedRule.Result<Rule.ChainState> stepInPlace(NdArray grad, NdArray param, Rule.ChainState state) {
+    private FusedRule.Result<Rule.ChainState> stepInPlace(NdArray grad, NdArray param, Rule.ChainState state,
+                                                          Schedule lr) {
         List<Record> next = new ArrayList<>(state.states());
         Transforms.Count count = (Transforms.Count) next.getLast();
         int at = decoupled ? 0 : 1;

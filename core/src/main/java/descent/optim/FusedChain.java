@@ -5,14 +5,15 @@ import descent.tensor.NdArray;
 /**
  * A chain of rules that a recipe also knows how to step in one pass: the chain gives the state
  * records, the general path and the schedule; {@code fused} is the recipe's own step over the
- * chain's states ({@link Sgd}, {@link Adam}).
+ * chain's states ({@link Sgd}, {@link Adam}), which takes the chain's schedule so that a scaled
+ * chain's fused step scales too.
  */
 record FusedChain(Rule.Chain chain, InPlace fused) implements FusedRule<Rule.ChainState> {
 
     /** The recipe's one-pass step, with the contract of {@link FusedRule#stepInPlace}. */
     @FunctionalInterface
     interface InPlace {
-        Result<Rule.ChainState> step(NdArray grad, NdArray param, Rule.ChainState state);
+        Result<Rule.ChainState> step(NdArray grad, NdArray param, Rule.ChainState state, Schedule lr);
     }
 
     @Override
@@ -32,7 +33,12 @@ record FusedChain(Rule.Chain chain, InPlace fused) implements FusedRule<Rule.Cha
 
     @Override
     public Result<Rule.ChainState> stepInPlace(NdArray grad, NdArray param, Rule.ChainState state) {
-        return fused.step(grad, param, state);
+        return fused.step(grad, param, state, chain.learningRate());
+    }
+
+    @Override
+    public FusedChain withLearningRateScaled(double factor) {
+        return new FusedChain(chain.withLearningRateScaled(factor), fused);
     }
 
     @Override

@@ -119,6 +119,11 @@ public record LookaheadMomentum(Schedule lr, double momentum, boolean emaForm, d
         }
 
         @Override
+        public Rule<Velocity> withLearningRateScaled(double factor) {
+            return new LookaheadMomentum.Step(Schedules.scaled(lr, factor), beta, c);
+        }
+
+        @Override
         public String toString() {
             return "lookaheadMomentum(beta=" + beta + ", c=" + c + ")";
         }

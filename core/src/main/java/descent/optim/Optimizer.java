@@ -1,6 +1,7 @@
 package descent.optim;
 
 import descent.autograd.Tensor;
+import descent.tensor.DType;
 import descent.tensor.NdArray;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,6 +20,12 @@ import java.util.Map;
  * parameter's first step, or loaded from a copy, and fused steps update its arrays in place.
  * {@link #state} and {@link #stateDict()} hand out copies, so {@link #loadStateDict} resumes a run
  * exactly and no one else sees the in-place writes.
+ *
+ * <p>{@link #scaleLearningRate} multiplies every group's learning rate by a factor from then on
+ * (a rollback after a divergence halves it): each rule is swapped for its
+ * {@link Rule#withLearningRateScaled scaled} twin, which keeps the same state, so every
+ * first-order method honours it, and the factor is part of the state dict, so a resumed run
+ * continues at the reduced rate.
  */
 public final class Optimizer implements Minimizer {
 
@@ -33,14 +40,17 @@ public final class Optimizer implements Minimizer {
     private static final class Slot {
         final String name;
         final Tensor param;
-        final Rule<Record> rule;
+        /** The group's rule as given, before any scaling of its learning rate. */
+        final Rule<Record> given;
+        Rule<Record> rule;
         Record state;
 
         @SuppressWarnings("unchecked")
         Slot(String name, Tensor param, Rule<?> rule) {
             this.name = name;
             this.param = param;
-            this.rule = (Rule<Record>) rule;
+            this.given = (Rule<Record>) rule;
+            this.rule = given;
         }
     }
 
@@ -51,6 +61,8 @@ public final class Optimizer implements Minimizer {
     /** The global rules' states, made at the first step. */
     private List<Record> globalStates;
     private long steps;
+    /** The factor on every group's learning rate; 1 unless {@link #scaleLearningRate} was called. */
+    private double learningRateScale = 1;
 
     public Optimizer(Map<String, Tensor> params, Rule<?> rule) {
         this(List.of(new Group(params, rule)), List.of());
@@ -161,16 +173,44 @@ public final class Optimizer implements Minimizer {
 
     /**
      * The learning rate of the last step (of the first, before any), from the first group whose
-     * rule scales by a schedule; NaN if none does.
+     * rule scales by a schedule, times {@link #learningRateScale()}; NaN if none does.
      */
     public double learningRate() {
         for (Group g : groups) {
             Schedule s = g.rule().learningRate();
             if (s != null) {
-                return s.at(Math.max(0, steps - 1));
+                return learningRateScale * s.at(Math.max(0, steps - 1));
             }
         }
         return Double.NaN;
+    }
+
+    /**
+     * Multiplies every group's learning rate by {@code factor} (in (0, 1] and beyond: any finite
+     * positive number) from the next step on; the factors multiply. Refused, with nothing changed,
+     * when a rule scales by a schedule it cannot scale.
+     */
+    public void scaleLearningRate(double factor) {
+        if (!(factor > 0) || !Double.isFinite(factor)) {
+            throw new IllegalArgumentException("learning-rate factor must be finite and positive, got " + factor);
+        }
+        applyLearningRateScale(learningRateScale * factor);
+    }
+
+    /** The factor on every group's learning rate: 1, or the product of {@link #scaleLearningRate}'s factors. */
+    public double learningRateScale() {
+        return learningRateScale;
+    }
+
+    private void applyLearningRateScale(double scale) {
+        List<Rule<Record>> scaled = new ArrayList<>(slots.size());
+        for (Slot s : slots) {
+            scaled.add(scale == 1 ? s.given : s.given.withLearningRateScaled(scale));
+        }
+        for (int i = 0; i < slots.size(); i++) {
+            slots.get(i).rule = scaled.get(i);
+        }
+        learningRateScale = scale;
     }
 
     @Override
@@ -194,7 +234,8 @@ public final class Optimizer implements Minimizer {
 
     /**
      * Every parameter's state under {@code name/component}, each global rule's under
-     * {@code #global.I/component}, and the step count; copies.
+     * {@code #global.I/component}, the step count, and the learning-rate factor under
+     * {@code #lr_scale} when it is not 1 (so state dicts of unscaled runs read as they always did); copies.
      */
     @Override
     public Map<String, NdArray> stateDict() {
@@ -204,8 +245,15 @@ public final class Optimizer implements Minimizer {
                 states.put(s.name, s.state);
             }
         }
-        return StateCodec.encodeByParameter(steps, states, globalStates == null ? List.of() : globalStates);
+        Map<String, NdArray> out = StateCodec.encodeByParameter(steps, states,
+                globalStates == null ? List.of() : globalStates);
+        if (learningRateScale != 1) {
+            out.put(LR_SCALE, NdArray.scalar(DType.FLOAT64, learningRateScale));
+        }
+        return out;
     }
+
+    private static final String LR_SCALE = "#lr_scale";
 
     /**
      * Restores the state saved by {@link #stateDict()}. Names must match parameters of this
@@ -214,12 +262,21 @@ public final class Optimizer implements Minimizer {
      */
     @Override
     public void loadStateDict(Map<String, NdArray> state) {
+        NdArray savedScale = state.get(LR_SCALE);
+        double scale = savedScale == null ? 1 : savedScale.item();
+        if (!(scale > 0) || !Double.isFinite(scale)) {
+            throw new IllegalArgumentException("optimizer state does not fit:\n  " + LR_SCALE + " is " + scale
+                    + ", not a finite positive factor");
+        }
+        state = new LinkedHashMap<>(state);
+        state.remove(LR_SCALE);
         Map<String, Rule<Record>> rules = new LinkedHashMap<>();
         slots.forEach(s -> rules.put(s.name, s.rule));
         List<Record> globalTemplates = new ArrayList<>();
         globalRules.forEach(r -> globalTemplates.add(r.init(values())));
         StateCodec.ByParameter loaded = StateCodec.decodeByParameter(state, params,
                 name -> rules.get(name).init(params.get(name).value()), globalTemplates);
+        applyLearningRateScale(scale);
         for (Slot s : slots) {
             s.state = loaded.states().get(s.name);
         }

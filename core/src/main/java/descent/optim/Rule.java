@@ -28,6 +28,18 @@ public interface Rule<S extends Record> {
         return null;
     }
 
+    /**
+     * This rule with its learning rate multiplied by {@code factor} at every step, keeping the same
+     * state records (so an optimizer swaps it in mid-run); a rule without a schedule is unchanged.
+     * A rule with a schedule must override this: the default refuses rather than ignore the factor.
+     */
+    default Rule<S> withLearningRateScaled(double factor) {
+        if (learningRate() == null) {
+            return this;
+        }
+        throw new UnsupportedOperationException(this + " scales by a learning rate but cannot scale it");
+    }
+
     /** A rule's output: the update to pass on and the state to keep. */
     record Step<S>(NdArray update, S state) {}
 
@@ -77,6 +89,15 @@ public interface Rule<S extends Record> {
                 next.add(s.state());
             }
             return new Step<>(update, new ChainState(next));
+        }
+
+        @Override
+        public Chain withLearningRateScaled(double factor) {
+            List<Rule<? extends Record>> scaled = new ArrayList<>(rules.size());
+            for (Rule<? extends Record> r : rules) {
+                scaled.add(r.withLearningRateScaled(factor));
+            }
+            return new Chain(scaled);
         }
 
         /** The first schedule among the rules. */

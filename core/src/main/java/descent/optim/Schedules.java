@@ -11,6 +11,11 @@ public final class Schedules {
         return t -> lr;
     }
 
+    /** factor·s(t): the same curve at a fraction of its height (a rollback's halved rate). */
+    public static Schedule scaled(Schedule s, double factor) {
+        return t -> factor * s.at(t);
+    }
+
     /** lr·γ^⌊t/size⌋ (PyTorch's StepLR). */
     public static Schedule step(double lr, long size, double gamma) {
         if (size <= 0) {

@@ -80,8 +80,10 @@ public record Sgd(Schedule lr, double momentum, double dampening, boolean nester
     /**
      * The chain's step in one pass ({@link Updates#sgd}) over the chain's states: decay's, the
      * trace's (with momentum), the learning rate's count.
+     * {@code lr} is the chain's schedule: this recipe's, or its scaled twin after a rollback.
      */
-    private FusedRule.Result<Rule.ChainState> stepInPlace(NdArray grad, NdArray param, Rule.ChainState state) {
+    private FusedRule.Result<Rule.ChainState> stepInPlace(NdArray grad, NdArray param, Rule.ChainState state,
+                                                          Schedule lr) {
         List<Record> next = new ArrayList<>(state.states());
         Transforms.Count count = (Transforms.Count) next.getLast();
         SgdStep h = new SgdStep(lr.at(count.count()), weightDecay, momentum, dampening, nesterov);

@@ -81,6 +81,11 @@ public final class Transforms {
         }
 
         @Override
+        public Rule<Count> withLearningRateScaled(double factor) {
+            return new LearningRate(Schedules.scaled(lr, factor));
+        }
+
+        @Override
         public String toString() {
             return "scaleByLearningRate";
         }

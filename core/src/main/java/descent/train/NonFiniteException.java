@@ -12,7 +12,13 @@ public final class NonFiniteException extends IllegalStateException {
     private final String where;
 
     public NonFiniteException(long step, int epoch, String where) {
-        super("non-finite value at step " + step + " (epoch " + epoch + "): first in " + where);
+        this(step, epoch, where, null);
+    }
+
+    /** The same report followed by {@code verdict}: why training gave up (after skips or rollbacks). */
+    public NonFiniteException(long step, int epoch, String where, String verdict) {
+        super("non-finite value at step " + step + " (epoch " + epoch + "): first in " + where
+                + (verdict == null ? "" : "; " + verdict));
         this.step = step;
         this.epoch = epoch;
         this.where = where;

@@ -43,6 +43,10 @@ import java.util.function.Consumer;
  * for a bit-exact resume, and they come from the same window of iterates as the weights; what it
  * gives up is that they are a mean of the iterates' statistics, not the statistics of the mean,
  * which differ little when the averaged iterates are close.
+ *
+ * <p>A step whose loss or gradient is non-finite ends training by default; {@link #onNonFinite}
+ * can make the trainer skip such steps or roll back to the last checkpoint at half the learning
+ * rate instead ({@link OnNonFinite}).
  */
 public final class Trainer {
 
@@ -131,6 +135,10 @@ public final class Trainer {
     private long step;
     private String stopReason;
     private Consumer<String> notes = s -> {};
+    private OnNonFinite onNonFinite = OnNonFinite.stop();
+    /** Steps skipped for a non-finite value, in all and since the last step that was not. */
+    private long skippedSteps;
+    private int skippedInARow;
 
     public Trainer(Setup setup) {
         this.setup = setup;
@@ -164,6 +172,24 @@ public final class Trainer {
     /** Where messages such as "restored the best weights" go (default: nowhere). */
     public void onNote(Consumer<String> sink) {
         this.notes = sink;
+    }
+
+    /**
+     * What to do when a step is non-finite (default {@link OnNonFinite#stop()}). Rollback needs
+     * the setup's checkpoint file: a fresh run writes it before its first step, so there is always
+     * a state to return to.
+     */
+    public void onNonFinite(OnNonFinite policy) {
+        if (policy.action() == OnNonFinite.Action.ROLLBACK && setup.checkpoint() == null) {
+            throw new IllegalArgumentException("rollback on a non-finite step needs a checkpoint to return to: "
+                    + "give the setup a checkpoint file (withCheckpoint), or use stop or skip-step");
+        }
+        this.onNonFinite = policy;
+    }
+
+    /** Steps skipped because they were non-finite (by skip-step) since this trainer was made. */
+    public long skippedSteps() {
+        return skippedSteps;
     }
 
     void note(String message) {
@@ -237,8 +263,20 @@ public final class Trainer {
      */
     public List<EpochMetrics> fit() throws IOException {
         setup.callbacks().forEach(c -> c.onTrainStart(this));
+        boolean rollback = onNonFinite.action() == OnNonFinite.Action.ROLLBACK;
+        if (rollback && epoch == 0 && step == 0) {
+            Checkpoint.write(setup.checkpoint(), this); // the state a divergence in the first epoch returns to
+        }
         while (epoch < setup.epochs() && stopReason == null) {
-            runEpoch();
+            try {
+                runEpoch();
+            } catch (NonFiniteException e) {
+                if (!rollback) {
+                    throw e;
+                }
+                rollBack(e);
+                continue;
+            }
             if (setup.checkpoint() != null) {
                 Checkpoint.write(setup.checkpoint(), this);
             }
@@ -251,19 +289,64 @@ public final class Trainer {
     }
 
     /**
+     * Returns to the last checkpoint and halves the learning rate, unless it has been halved
+     * {@link OnNonFinite#limit()} times already (the factor is in the optimizer's state, so this
+     * counts across resumes too): then {@code e} ends training, saying so.
+     */
+    private void rollBack(NonFiniteException e) throws IOException {
+        double scale = setup.optimizer().learningRateScale();
+        if (scale <= Math.pow(0.5, onNonFinite.limit())) {
+            throw new NonFiniteException(e.step(), e.epoch(), e.where(), "gave up after " + onNonFinite.limit()
+                    + " rollbacks, each halving the learning rate (now ×" + scale + "): lower the learning rate, "
+                    + "or look at the layer named");
+        }
+        Checkpoint.restore(setup.checkpoint(), this);
+        // The checkpoint may predate earlier halvings: the new factor is half the one in use, not half its.
+        setup.optimizer().scaleLearningRate(scale / 2 / setup.optimizer().learningRateScale());
+        note("non-finite value at step " + e.step() + " (first in " + e.where() + "): rolled back to the checkpoint "
+                + "of step " + step + " (epoch " + epoch + "), learning rate now ×" + setup.optimizer().learningRateScale());
+    }
+
+    /**
      * One step of training on {@code batch} (what each step of {@link #fit} does): the callbacks'
      * observers watch it, the trainer's dropout generator draws for it, and the callbacks hear of
-     * it after the optimizer step.
+     * it after the optimizer step. A non-finite step throws its {@link NonFiniteException}, except
+     * under skip-step ({@link #onNonFinite}), where it counts as taken, moves nothing, tells no
+     * callback, and returns null.
      */
     public TrainStep.Result step(Batch batch) {
         long optimizerSteps = setup.optimizer().steps();
-        TrainStep.Result r = stepper.run(batch, dropoutRng, observer(step + 1), step + 1, epoch + 1);
+        TrainStep.Result r;
+        try {
+            r = stepper.run(batch, dropoutRng, observer(step + 1), step + 1, epoch + 1);
+        } catch (NonFiniteException e) {
+            if (onNonFinite.action() != OnNonFinite.Action.SKIP_STEP) {
+                throw e;
+            }
+            skip(e);
+            return null;
+        }
+        skippedInARow = 0;
         step++;
         if (averaging != null && setup.optimizer().steps() > optimizerSteps) {
             averaging.update();
         }
         setup.callbacks().forEach(c -> c.onBatchEnd(this, batch, r.loss(), r.correct()));
         return r;
+    }
+
+    /** Counts a skipped step, or ends training when it is one too many in a row. */
+    private void skip(NonFiniteException e) {
+        if (skippedInARow >= onNonFinite.limit()) {
+            throw new NonFiniteException(e.step(), e.epoch(), e.where(), "gave up after " + (skippedInARow + 1)
+                    + " non-finite steps in a row (skip-step tolerates " + onNonFinite.limit() + "): the weights or "
+                    + "the learning rate are at fault, not a batch; lower the learning rate, or use rollback");
+        }
+        step++;
+        skippedInARow++;
+        skippedSteps++;
+        note("skipped step " + e.step() + ": non-finite, first in " + e.where() + " (" + skippedInARow + " in a row, "
+                + skippedSteps + " in all)");
     }
 
     private void runEpoch() {
@@ -278,6 +361,9 @@ public final class Trainer {
             while (batches.hasNext()) {
                 Batch batch = batches.next();
                 TrainStep.Result r = step(batch);
+                if (r == null) {
+                    continue; // skipped: not part of the epoch's training metrics
+                }
                 lossSum += r.loss() * batch.size();
                 correct += r.correct();
                 examples += batch.size();

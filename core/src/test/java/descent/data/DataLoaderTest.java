@@ -93,7 +93,9 @@ class DataLoaderTest {
             throw new IllegalStateException("bad transform");
         });
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> all(broken, 0, 1));
-        assertEquals("bad transform", e.getMessage());
+        assertEquals("the data loader failed preparing batch 1 of 2 (counting): java.lang.IllegalStateException: bad "
+                + "transform", e.getMessage());
+        assertEquals("bad transform", e.getCause().getMessage());
     }
 
     @Test

@@ -236,6 +236,11 @@ final class SparkTrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException((c.initFrom() != null ? "--init-from" : "--freeze") + " is not "
                     + "supported by spark train yet: fine-tune with ./descent train --init-from RUN_DIR [--freeze ...]");
         }
+        if (!c.onNonFinite().equals("stop")) {
+            throw new IllegalArgumentException("--on-nonfinite " + c.onNonFinite() + " acts on one trainer's steps; on "
+                    + "Spark the steps run on the executors, and a non-finite value stops the run: use ./descent train "
+                    + "--on-nonfinite, or leave it out");
+        }
         if (c.curriculum() != null) {
             throw new IllegalArgumentException("--curriculum orders one data set; on Spark every partition shuffles its "
                     + "own: use ./descent train for curriculum learning");

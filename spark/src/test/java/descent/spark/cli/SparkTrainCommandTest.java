@@ -89,6 +89,8 @@ class SparkTrainCommandTest {
         assertTrue(run(2, args(dir.resolve("e"), 1, "--probes", "10")).contains("use ./descent train --probes"));
         assertTrue(run(2, args(dir.resolve("e"), 1, "--average", "ema:0.99")).contains("use ./descent train --average"));
         assertTrue(run(2, args(dir.resolve("g"), 1, "--init-from-data")).contains("use ./descent train --init-from-data"));
+        assertTrue(run(2, args(dir.resolve("h"), 1, "--on-nonfinite", "rollback"))
+                .contains("use ./descent train --on-nonfinite"));
         assertTrue(run(2, List.of("train", "--data-dir", data.toString(), "--out", dir.resolve("f").toString(),
                 "--optimizer", "lbfgs", "--batch-size", "64")).contains("--batch-size has no place in it"));
         assertTrue(run(2, List.of("train", "--data-dir", data.toString(), "--out", dir.resolve("g").toString(),
