@@ -72,8 +72,22 @@ public final class DataLoader {
      * touched elsewhere meanwhile.
      */
     public Epoch epoch(int epoch, RandomGenerator orderRng, RandomGenerator transformRng) {
+        return epoch(epoch, orderRng, transformRng, 0);
+    }
+
+    /**
+     * Starts an epoch at batch {@code from}, as though its first {@code from} batches had been
+     * taken: the order is drawn as by {@link #epoch(int, RandomGenerator, RandomGenerator)}, and
+     * with a transform those batches are assembled and dropped, so that {@code transformRng} makes
+     * the draws they made and the rest of the epoch is the very same (a run resumed inside an epoch).
+     */
+    public Epoch epoch(int epoch, RandomGenerator orderRng, RandomGenerator transformRng, int from) {
         int[] order = sampler.order(epoch, data.size(), orderRng);
-        return new Epoch(order, transformRng);
+        if (from < 0 || from > batches(order.length)) {
+            throw new IllegalArgumentException("epoch " + epoch + " has " + batches(order.length) + " batches, cannot "
+                    + "start at batch " + from);
+        }
+        return new Epoch(order, transformRng, from);
     }
 
     /** One pass over the data: an iterator of batches that must be closed (it owns a thread). */
@@ -87,10 +101,11 @@ public final class DataLoader {
         private final Thread producer;
         private int taken;
 
-        private Epoch(int[] order, RandomGenerator transformRng) {
+        private Epoch(int[] order, RandomGenerator transformRng, int from) {
             this.order = order;
             this.batches = DataLoader.this.batches(order.length);
-            this.producer = Thread.ofPlatform().daemon().name("descent-data").unstarted(() -> produce(transformRng));
+            this.taken = from;
+            this.producer = Thread.ofPlatform().daemon().name("descent-data").unstarted(() -> produce(transformRng, from));
             producer.start();
         }
 
@@ -104,9 +119,12 @@ public final class DataLoader {
             return dropLast ? batches * batchSize : order.length;
         }
 
-        private void produce(RandomGenerator rng) {
+        private void produce(RandomGenerator rng, int from) {
             try {
-                for (int b = 0; b < batches; b++) {
+                for (int b = transform == null ? from : 0; b < from; b++) {
+                    assemble(b, rng); // only its augmentation draws matter
+                }
+                for (int b = from; b < batches; b++) {
                     ready.put(assemble(b, rng));
                 }
                 ready.put(END);
