@@ -101,10 +101,14 @@ final class DistillCommand implements Callable<Integer> {
             dir = common.out != null ? common.out : Path.of("runs", config.dataset() + "-distill-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             Files.createDirectories(dir);
-            AtomicFiles.writeString(dir.resolve("config.json"), config.toJson());
-            settings.write(dir);
         }
-        return run(config, settings, dir, common.dataDir, resume != null);
+        try (RunLock _ = RunLock.acquire(dir, resume != null ? "--resume" : "--out")) {
+            if (resume == null) {
+                AtomicFiles.writeString(dir.resolve("config.json"), config.toJson());
+                settings.write(dir);
+            }
+            return run(config, settings, dir, common.dataDir, resume != null);
+        }
     }
 
     private void rejectOptionsBesideResume() {
@@ -134,6 +138,9 @@ final class DistillCommand implements Callable<Integer> {
         }
         if (c.average() != null) {
             given.add("--average");
+        }
+        if (c.checkpointEvery() > 0 || c.checkpointMinutes() > 0) {
+            given.add("--checkpoint-every, --checkpoint-minutes");
         }
         if (!given.isEmpty()) {
             throw new IllegalArgumentException("distill does not support " + String.join(", ", given) + " (its stages "

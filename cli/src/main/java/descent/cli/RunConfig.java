@@ -20,6 +20,7 @@ import descent.optim.Optimizer;
 import descent.tensor.DType;
 import descent.train.GreedyPretraining;
 import descent.train.AuxiliaryHeads;
+import descent.train.CheckpointInterval;
 import descent.train.SplitMix64;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,7 +42,8 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
                  String normalization, String optimizer, Map<String, String> hyperparameters, int batchSize,
                  int epochs, String augment, int earlyStopping, double minDelta, double valSplit, String curriculum,
                  double clipGradNorm, int accumulate, boolean decayAll, int probes, String average, String pretrain,
-                        String auxHeads, String initFrom, String freeze, boolean newHead, boolean renormalize, int limit,
+                        String auxHeads, String initFrom, String freeze, boolean newHead, boolean renormalize,
+                        long checkpointEvery, double checkpointMinutes, int limit,
                         long seed, int threads) {
 
     /** The iterate averaging of {@code --average} ({@link Averaging.Spec#parse its form}), or null when off. */
@@ -55,6 +57,11 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
      */
     public GreedyPretraining.Settings pretraining() {
         return pretrain == null ? null : GreedyPretraining.Settings.parse(pretrain);
+    }
+
+    /** When the run checkpoints inside its epochs too ({@code --checkpoint-every}, {@code --checkpoint-minutes}). */
+    public CheckpointInterval checkpointInterval() {
+        return new CheckpointInterval(checkpointEvery, checkpointMinutes);
     }
 
     /** The auxiliary heads of {@code --aux-heads}, or none. */
@@ -260,6 +267,12 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
         if (renormalize) {
             f.put("renormalize", "true");
         }
+        if (checkpointEvery > 0) {
+            f.put("checkpoint_every", Long.toString(checkpointEvery));
+        }
+        if (checkpointMinutes > 0) {
+            f.put("checkpoint_minutes", Double.toString(checkpointMinutes));
+        }
         f.put("limit", Integer.toString(limit));
         f.put("seed", Long.toString(seed));
         f.put("threads", Integer.toString(threads));
@@ -297,7 +310,8 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
                     m.containsKey("probes") ? (int) num(m, "probes") : 0, (String) m.get("average"), (String) m.get("pretrain"),
                     (String) m.get("aux_heads"), (String) m.get("init_from"), (String) m.get("freeze"),
                     Boolean.TRUE.equals(m.get("new_head")), Boolean.TRUE.equals(m.get("renormalize")),
-                    (int) num(m, "limit"),
+                    m.containsKey("checkpoint_every") ? ((Number) m.get("checkpoint_every")).longValue() : 0,
+                    m.containsKey("checkpoint_minutes") ? num(m, "checkpoint_minutes") : 0, (int) num(m, "limit"),
                     ((Number) m.get("seed")).longValue(), (int) num(m, "threads"));
         } catch (ClassCastException | NullPointerException e) {
             throw new IOException(source + ": a setting is missing or has the wrong type (" + e.getMessage() + ")");

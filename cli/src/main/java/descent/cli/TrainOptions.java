@@ -155,6 +155,15 @@ public final class TrainOptions {
             + "run's training set instead of keeping the saved run's.")
     boolean renormalize;
 
+    @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "Also write the checkpoint every STEPS "
+            + "training steps (minibatches) inside the epochs, so that a crash loses at most that much work; --resume "
+            + "continues from the step saved, bit-exactly (default: 0, at the end of each epoch only).")
+    long checkpointEvery;
+
+    @Option(names = "--checkpoint-minutes", paramLabel = "M", description = "Also write the checkpoint when M minutes "
+            + "have passed since the last one, inside the epochs (default: 0, off).")
+    double checkpointMinutes;
+
     @Option(names = "--limit", description = "Train on only the first N training examples (default: all).")
     int limit;
 
@@ -200,6 +209,10 @@ public final class TrainOptions {
         if (earlyStopping > 0 && vs == 0) {
             throw new IllegalArgumentException("--early-stopping monitors the validation loss: give --val-split > 0");
         }
+        if (checkpointEvery < 0 || !(checkpointMinutes >= 0) || Double.isInfinite(checkpointMinutes)) {
+            throw new IllegalArgumentException("--checkpoint-every takes a number of steps and --checkpoint-minutes a "
+                    + "number of minutes, each positive (0: off), got " + checkpointEvery + " and " + checkpointMinutes);
+        }
         if (accumulate < 1) {
             throw new IllegalArgumentException("--accumulate must be at least 1, got " + accumulate);
         }
@@ -221,7 +234,8 @@ public final class TrainOptions {
                 dropoutForm != null ? dropoutForm : "inverted", normalization,
                 method, h, batchSize != null ? batchSize : 128, epochs, augment, earlyStopping, minDelta, vs, curriculum,
                 clipGradNorm, accumulate, decayAll, probes, average, pretrain, auxHeads,
-                initFrom == null ? null : initFrom.toString(), freeze, newHead, renormalize, limit, common.seedOr(1),
+                initFrom == null ? null : initFrom.toString(), freeze, newHead, renormalize,
+                checkpointEvery, checkpointMinutes, limit, common.seedOr(1),
                 common.threadsOr(Parallel.threads()));
         c.batchNormRunningStatistics(); // refuses a convention it does not know, or a momentum it does not take
         c.dropoutFormValue();
@@ -284,6 +298,8 @@ public final class TrainOptions {
         given.put("--probes", probes > 0);
         given.put("--average", average != null);
         given.put("--pretrain", pretrain != null);
+        given.put("--checkpoint-every", checkpointEvery > 0); // one iteration per epoch: checkpointed after each
+        given.put("--checkpoint-minutes", checkpointMinutes > 0);
         given.forEach((option, set) -> {
             if (set) {
                 throw new IllegalArgumentException(method + " takes one step on the mean loss over the whole training set "
