@@ -250,7 +250,9 @@ final class TrainCommand implements Callable<Integer> {
                 trainer.onNote(s -> System.out.println("  " + s));
                 if (resuming) {
                     trainer.resume(dir.resolve(CHECKPOINT));
-                    System.out.printf("resuming %s after epoch %d (step %d)%n", dir, trainer.epoch(), trainer.step());
+                    System.out.printf("resuming %s after epoch %d (step %d)%s%n", dir, trainer.epoch(), trainer.step(),
+                            trainer.batchesIntoEpoch() == 0 ? "" : ", " + trainer.batchesIntoEpoch() + " batches into epoch "
+                                    + (trainer.epoch() + 1));
                 }
                 trainer.fit();
                 history = trainer.history();

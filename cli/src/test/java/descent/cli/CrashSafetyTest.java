@@ -295,7 +295,7 @@ class CrashSafetyTest {
             assertEquals(List.of(), files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList());
         }
         String out = MainTest.run(0, "train", "--resume", run.toString(), "--data-dir", data.toString());
-        assertTrue(out.contains("resuming " + run + " after epoch 2 (step 24)"), out);
+        assertTrue(out.contains("resuming " + run + " after epoch 2 (step 24), 4 batches into epoch 3"), out);
         assertArrayEquals(Files.readAllBytes(whole.resolve("model.safetensors")),
                 Files.readAllBytes(run.resolve("model.safetensors")));
     }

@@ -24,7 +24,8 @@ import java.util.function.Consumer;
  * train mode, loss, backward, check that everything is finite, optimizer step. After each epoch the
  * model is evaluated on the validation and test sets (where given), the metrics go to the history
  * and the callbacks, and, where a checkpoint file is set, the whole state of the run is written to
- * it atomically.
+ * it atomically; with {@link Setup#withCheckpointEvery} also inside epochs, every so many steps or
+ * minutes, and a run resumed from such a checkpoint continues from that step (see {@link Checkpoint}).
  *
  * <p>All randomness comes from three {@link SplitMix64} generators derived from the seed — data
  * order, augmentation and dropout — whose states are part of the checkpoint, so a run resumed from
@@ -240,6 +241,14 @@ public final class Trainer {
     /** Optimizer steps taken. */
     public long step() {
         return step;
+    }
+
+    /**
+     * Batches taken in the epoch under way: 0 between epochs, so at an epoch's start it is 0 unless
+     * the run was resumed from a checkpoint inside that epoch.
+     */
+    public int batchesIntoEpoch() {
+        return position;
     }
 
     public List<EpochMetrics> history() {
