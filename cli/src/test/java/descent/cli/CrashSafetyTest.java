@@ -314,6 +314,9 @@ class CrashSafetyTest {
             assertTrue(fresh.contains("give --out another folder"), fresh);
             String resumed = MainTest.refusal("train", "--resume", run.toString(), "--data-dir", data.toString());
             assertTrue(resumed.contains("in use by another run (" + pid), resumed);
+            String distill = MainTest.refusal("distill", "--teacher", run.toString(), "--data-dir", data.toString(),
+                    "--out", run.toString());
+            assertTrue(distill.contains("in use by another run (" + pid), distill);
         }
         String out = MainTest.run(0, "train", "--resume", run.toString(), "--data-dir", data.toString());
         assertTrue(out.contains("resuming"), out);
