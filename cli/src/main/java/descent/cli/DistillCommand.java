@@ -102,10 +102,14 @@ final class DistillCommand implements Callable<Integer> {
             dir = common.out != null ? common.out : Path.of("runs", config.dataset() + "-distill-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             Files.createDirectories(dir);
-            AtomicFiles.writeString(dir.resolve("config.json"), config.toJson());
-            settings.write(dir);
         }
-        return run(config, settings, dir, common.dataDir, resume != null);
+        try (RunLock _ = RunLock.acquire(dir, resume != null ? "--resume" : "--out")) {
+            if (resume == null) {
+                AtomicFiles.writeString(dir.resolve("config.json"), config.toJson());
+                settings.write(dir);
+            }
+            return run(config, settings, dir, common.dataDir, resume != null);
+        }
     }
 
     private void rejectOptionsBesideResume() {
@@ -135,6 +139,24 @@ final class DistillCommand implements Callable<Integer> {
         }
         if (c.average() != null) {
             given.add("--average");
+        }
+        if (c.checkpointEvery() > 0 || c.checkpointMinutes() > 0) {
+            given.add("--checkpoint-every, --checkpoint-minutes");
+        }
+        if (c.pretrain() != null) {
+            given.add("--pretrain");
+        }
+        if (c.auxHeads() != null) {
+            given.add("--aux-heads");
+        }
+        if (c.initFrom() != null || c.freeze() != null) {
+            given.add("--init-from, --freeze");
+        }
+        if (c.initFromData() > 0) {
+            given.add("--init-from-data");
+        }
+        if (!c.onNonFinite().equals("stop")) {
+            given.add("--on-nonfinite " + c.onNonFinite());
         }
         if (!given.isEmpty()) {
             throw new IllegalArgumentException("distill does not support " + String.join(", ", given) + " (its stages "

@@ -28,6 +28,7 @@ final class ProgressBar implements Callback {
     private long correct;
     private long start;
     private long lastDraw;
+    private int resumedAt;
 
     ProgressBar(PrintStream out, int epochs) {
         this.out = out;
@@ -40,7 +41,8 @@ final class ProgressBar implements Callback {
     public void onEpochStart(Trainer trainer, int epoch, int batches) {
         this.epoch = epoch;
         this.batches = batches;
-        done = 0;
+        done = trainer.batchesIntoEpoch(); // resumed from inside the epoch: the bar starts where it was
+        resumedAt = done;
         examples = 0;
         lossSum = 0;
         correct = 0;
@@ -61,7 +63,7 @@ final class ProgressBar implements Callback {
             int filled = (int) ((long) WIDTH * done / batches);
             String bar = "█".repeat(filled) + "░".repeat(WIDTH - filled);
             double rate = examples / Math.max(seconds, 1e-9);
-            double eta = seconds / done * (batches - done);
+            double eta = seconds / (done - resumedAt) * (batches - done);
             out.printf(Locale.ROOT, "\r%s %s %3d%%  loss %.4f  acc %6.2f%%  %s samples/s  ETA %s ", label(), bar,
                     100 * done / batches, lossSum / examples, 100.0 * correct / examples, thousands(rate), clock(eta));
             out.flush();

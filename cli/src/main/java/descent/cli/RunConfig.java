@@ -20,6 +20,7 @@ import descent.optim.Optimizer;
 import descent.tensor.DType;
 import descent.train.GreedyPretraining;
 import descent.train.AuxiliaryHeads;
+import descent.train.CheckpointInterval;
 import descent.train.OnNonFinite;
 import descent.train.SplitMix64;
 import java.io.IOException;
@@ -43,7 +44,7 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
                  int epochs, String augment, int earlyStopping, double minDelta, double valSplit, String curriculum,
                  double clipGradNorm, int accumulate, boolean decayAll, int probes, String average, String pretrain,
                         String auxHeads, String initFrom, String freeze, boolean newHead, boolean renormalize,
-                        String onNonFinite, int limit,
+                        long checkpointEvery, double checkpointMinutes, String onNonFinite, int limit,
                         long seed, int threads) {
 
     /** What a non-finite step does ({@code --on-nonfinite}): stop, skip-step or rollback. */
@@ -62,6 +63,11 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
      */
     public GreedyPretraining.Settings pretraining() {
         return pretrain == null ? null : GreedyPretraining.Settings.parse(pretrain);
+    }
+
+    /** When the run checkpoints inside its epochs too ({@code --checkpoint-every}, {@code --checkpoint-minutes}). */
+    public CheckpointInterval checkpointInterval() {
+        return new CheckpointInterval(checkpointEvery, checkpointMinutes);
     }
 
     /** The auxiliary heads of {@code --aux-heads}, or none. */
@@ -267,6 +273,12 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
         if (renormalize) {
             f.put("renormalize", "true");
         }
+        if (checkpointEvery > 0) {
+            f.put("checkpoint_every", Long.toString(checkpointEvery));
+        }
+        if (checkpointMinutes > 0) {
+            f.put("checkpoint_minutes", Double.toString(checkpointMinutes));
+        }
         if (!onNonFinite.equals("stop")) {
             f.put("on_nonfinite", Json.quote(onNonFinite));
         }
@@ -307,6 +319,8 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
                     m.containsKey("probes") ? (int) num(m, "probes") : 0, (String) m.get("average"), (String) m.get("pretrain"),
                     (String) m.get("aux_heads"), (String) m.get("init_from"), (String) m.get("freeze"),
                     Boolean.TRUE.equals(m.get("new_head")), Boolean.TRUE.equals(m.get("renormalize")),
+                    m.containsKey("checkpoint_every") ? ((Number) m.get("checkpoint_every")).longValue() : 0,
+                    m.containsKey("checkpoint_minutes") ? num(m, "checkpoint_minutes") : 0,
                     m.get("on_nonfinite") instanceof String nf ? nf : "stop",
                     (int) num(m, "limit"),
                     ((Number) m.get("seed")).longValue(), (int) num(m, "threads"));

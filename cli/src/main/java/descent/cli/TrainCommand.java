@@ -73,14 +73,17 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         RunConfig config;
         Path dir;
+        RunLock lock;
         if (resume != null) {
             rejectOptionsBesideResume();
             dir = resume;
             config = RunConfig.read(dir.resolve("config.json"));
+            lock = RunLock.acquire(dir, "--resume");
             Path first = config.pretrain() == null ? dir.resolve(CHECKPOINT)
                     : GreedyPretraining.stageCheckpoint(dir.resolve(CHECKPOINT), 1); // the first one written
             if (!Files.isRegularFile(first)) {
-                throw new IOException(first + " does not exist: the run ended before its first epoch");
+                lock.close();
+                throw new IOException(first + " does not exist: the run ended before its first checkpoint");
             }
         } else {
             if (options.initFrom != null) {
@@ -91,9 +94,14 @@ final class TrainCommand implements Callable<Integer> {
             dir = common.out != null ? common.out : Path.of("runs", config.dataset() + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             Files.createDirectories(dir);
-            AtomicFiles.writeString(dir.resolve("config.json"), config.toJson());
+            lock = RunLock.acquire(dir, "--out");
         }
-        return new TrainRun(config, dir, common.dataDir, resume != null).run();
+        try (lock) {
+            if (resume == null) {
+                AtomicFiles.writeString(dir.resolve("config.json"), config.toJson());
+            }
+            return new TrainRun(config, dir, common.dataDir, resume != null).run();
+        }
     }
 
     private void rejectOptionsBesideResume() {
@@ -203,7 +211,8 @@ final class TrainCommand implements Callable<Integer> {
             Trainer.Setup setup = Trainer.Setup.of(model, optimizer, loader)
                     .withLoss(heads != null ? heads : LossFunction.crossEntropy()).withValidation(validation)
                     .withTest(splits.test()).withEpochs(c.epochs()).withSeed(c.seed()).withCallbacks(callbacks)
-                    .withCheckpoint(dir.resolve(CHECKPOINT)).withAveraging(c.averaging());
+                    .withCheckpoint(dir.resolve(CHECKPOINT)).withAveraging(c.averaging())
+                    .withCheckpointEvery(c.checkpointInterval());
             System.out.printf(Locale.ROOT, "%s: %d training, %s%d test examples; %s, %,d parameters; %s, batch %d, "
                             + "%d threads%n", c.dataset(), train.size(),
                     validation == null ? "" : validation.size() + " validation, ", splits.test().size(),
@@ -242,7 +251,9 @@ final class TrainCommand implements Callable<Integer> {
                 trainer.onNonFinite(c.nonFinite());
                 if (resuming) {
                     trainer.resume(dir.resolve(CHECKPOINT));
-                    System.out.printf("resuming %s after epoch %d (step %d)%n", dir, trainer.epoch(), trainer.step());
+                    System.out.printf("resuming %s after epoch %d (step %d)%s%n", dir, trainer.epoch(), trainer.step(),
+                            trainer.batchesIntoEpoch() == 0 ? "" : ", " + trainer.batchesIntoEpoch() + " batches into epoch "
+                                    + (trainer.epoch() + 1));
                 }
                 trainer.fit();
                 history = trainer.history();

@@ -157,6 +157,15 @@ public final class TrainOptions {
             + "run's training set instead of keeping the saved run's.")
     boolean renormalize;
 
+    @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "Also write the checkpoint every STEPS "
+            + "training steps (minibatches) inside the epochs, so that a crash loses at most that much work; --resume "
+            + "continues from the step saved, bit-exactly (default: 0, at the end of each epoch only).")
+    long checkpointEvery;
+
+    @Option(names = "--checkpoint-minutes", paramLabel = "M", description = "Also write the checkpoint when M minutes "
+            + "have passed since the last one, inside the epochs (default: 0, off).")
+    double checkpointMinutes;
+
     @Option(names = "--on-nonfinite", paramLabel = "ACTION", description = "When a step's loss or a gradient is NaN or "
             + "infinite (the message names the layer, the step and the pass): stop; skip-step (discard that step's "
             + "update and go on, giving up after 3 in a row); or rollback (return to the last checkpoint at half the "
@@ -208,6 +217,10 @@ public final class TrainOptions {
         if (earlyStopping > 0 && vs == 0) {
             throw new IllegalArgumentException("--early-stopping monitors the validation loss: give --val-split > 0");
         }
+        if (checkpointEvery < 0 || !(checkpointMinutes >= 0) || Double.isInfinite(checkpointMinutes)) {
+            throw new IllegalArgumentException("--checkpoint-every takes a number of steps and --checkpoint-minutes a "
+                    + "number of minutes, each positive (0: off), got " + checkpointEvery + " and " + checkpointMinutes);
+        }
         if (accumulate < 1) {
             throw new IllegalArgumentException("--accumulate must be at least 1, got " + accumulate);
         }
@@ -229,8 +242,8 @@ public final class TrainOptions {
                 dropoutForm != null ? dropoutForm : "inverted", normalization,
                 method, h, batchSize != null ? batchSize : 128, epochs, augment, earlyStopping, minDelta, vs, curriculum,
                 clipGradNorm, accumulate, decayAll, probes, average, pretrain, auxHeads,
-                initFrom == null ? null : initFrom.toString(), freeze, newHead, renormalize, onNonFinite, limit,
-                common.seedOr(1),
+                initFrom == null ? null : initFrom.toString(), freeze, newHead, renormalize,
+                checkpointEvery, checkpointMinutes, onNonFinite, limit, common.seedOr(1),
                 common.threadsOr(Parallel.threads()));
         c.batchNormRunningStatistics(); // refuses a convention it does not know, or a momentum it does not take
         c.dropoutFormValue();
@@ -302,6 +315,8 @@ public final class TrainOptions {
         given.put("--probes", probes > 0);
         given.put("--average", average != null);
         given.put("--pretrain", pretrain != null);
+        given.put("--checkpoint-every", checkpointEvery > 0); // one iteration per epoch: checkpointed after each
+        given.put("--checkpoint-minutes", checkpointMinutes > 0);
         given.put("--on-nonfinite " + onNonFinite, !onNonFinite.equals("stop")); // a line search already backs off
         given.forEach((option, set) -> {
             if (set) {

@@ -234,7 +234,7 @@ class AuxHeadsAndTransferTest {
         assertFalse(back.newHead() || back.renormalize());
         RunConfig set = new RunConfig("mnist", new int[] {4}, "relu", "default", 0, false, "pytorch", Double.NaN, 0,
                 "inverted", "global", "adam", Map.of(), 16, 1, null, 0, 0, 0, null, 0, 1, false, 0, null, null, "layers.1:0.5",
-                "runs/a", "layers.0,layers.2", true, true, "stop", 0, 1, 1);
+                "runs/a", "layers.0,layers.2", true, true, 0, 0, "stop", 0, 1, 1);
         RunConfig read = RunConfig.parse(set.toJson(), "test");
         assertEquals(List.of("layers.1:0.5", "runs/a", "layers.0,layers.2", true, true), List.of(read.auxHeads(),
                 read.initFrom(), read.freeze(), read.newHead(), read.renormalize()));

@@ -99,6 +99,11 @@ class DistillCommandTest {
                 alone);
         String stopping = MainTest.refusal(distill(dir.resolve("c"), "--early-stopping", "2"));
         assertTrue(stopping.contains("distill does not support --early-stopping"), stopping);
+        for (String[] option : new String[][] {{"--pretrain", "greedy"}, {"--aux-heads", "layers.1"},
+            {"--init-from-data"}, {"--on-nonfinite", "skip-step"}, {"--freeze", "layers.0"}}) {
+            String message = MainTest.refusal(distill(dir.resolve("e"), option));
+            assertTrue(message.contains("distill does not support") && message.contains(option[0]), message);
+        }
         String resumed = MainTest.refusal("distill", "--resume", dir.toString(), "--epochs", "3");
         assertTrue(resumed.contains("--epochs cannot change them"), resumed);
         String noTeacher = MainTest.refusal("distill", "--data-dir", data.toString(), "--out", dir.resolve("d").toString());

@@ -19,7 +19,7 @@ class RunConfigTest {
     static RunConfig config(String optimizer, Map<String, String> hyper, boolean decayAll) {
         return new RunConfig("mnist", new int[] {4}, "relu", "default", 0, false, "pytorch", Double.NaN, 0, "inverted", "global", optimizer,
                 hyper, 16, 1, null,
-                0, 0, 0, null, 0, 1, decayAll, 0, null, null, null, null, null, false, false, "stop", 0, 1, 1);
+                0, 0, 0, null, 0, 1, decayAll, 0, null, null, null, null, null, false, false, 0, 0, "stop", 0, 1, 1);
     }
 
     /** One SGD step with zero gradients: only the decay moves the parameters, θ ← (1 − lr·λ)·θ. */
@@ -65,14 +65,14 @@ class RunConfigTest {
     @Test
     void batchNormConventionsReachTheModelAndReadBack() throws IOException {
         RunConfig keras = new RunConfig("mnist", new int[] {4}, "relu", "default", 0, true, "keras", Double.NaN, 0, "inverted", "global",
-                "adam", Map.of(), 16, 1, null, 0, 0, 0, null, 0, 1, false, 0, null, null, null, null, null, false, false, "stop", 0, 1, 1);
+                "adam", Map.of(), 16, 1, null, 0, 0, 0, null, 0, 1, false, 0, null, null, null, null, null, false, false, 0, 0, "stop", 0, 1, 1);
         descent.nn.Mlp body = (descent.nn.Mlp) keras.model(6, 3, new float[] {0}, new float[] {1}).body();
         assertEquals(descent.nn.BatchNorm1d.Momentum.keras(0.99), body.spec().batchNormMomentum());
         RunConfig back = RunConfig.parse(keras.toJson(), "test");
         assertEquals("keras", back.batchNormConvention());
         assertEquals(descent.nn.BatchNorm1d.Momentum.pytorch(0.1), config("adam", Map.of(), false).batchNormRunningStatistics());
         RunConfig bad = new RunConfig("mnist", new int[] {4}, "relu", "default", 0, true, "cumulative", 0.5, 0, "inverted", "global",
-                "adam", Map.of(), 16, 1, null, 0, 0, 0, null, 0, 1, false, 0, null, null, null, null, null, false, false, "stop", 0, 1, 1);
+                "adam", Map.of(), 16, 1, null, 0, 0, 0, null, 0, 1, false, 0, null, null, null, null, null, false, false, 0, 0, "stop", 0, 1, 1);
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, bad::batchNormRunningStatistics);
     }
 
@@ -82,7 +82,7 @@ class RunConfigTest {
         assertEquals(null, RunConfig.parse(off.toJson(), "test").average());
         org.junit.jupiter.api.Assertions.assertFalse(off.toJson().contains("average"));
         RunConfig on = new RunConfig("mnist", new int[] {4}, "relu", "default", 0, false, "pytorch", Double.NaN, 0, "inverted", "global",
-                "adam", Map.of(), 16, 1, null, 0, 0, 0, null, 0, 1, false, 0, "polyak:100", null, null, null, null, false, false, "stop", 0, 1, 1);
+                "adam", Map.of(), 16, 1, null, 0, 0, 0, null, 0, 1, false, 0, "polyak:100", null, null, null, null, false, false, 0, 0, "stop", 0, 1, 1);
         assertEquals("polyak:100", RunConfig.parse(on.toJson(), "test").average());
         assertEquals(descent.optim.Averaging.Spec.polyak(100), on.averaging());
     }
@@ -93,7 +93,7 @@ class RunConfigTest {
         assertEquals(null, RunConfig.parse(off.toJson(), "test").pretrain());
         org.junit.jupiter.api.Assertions.assertFalse(off.toJson().contains("pretrain"));
         RunConfig on = new RunConfig("mnist", new int[] {4}, "relu", "default", 0, false, "pytorch", Double.NaN, 0, "inverted", "global",
-                "adam", Map.of(), 16, 1, null, 0, 0, 0, null, 0, 1, false, 0, null, "greedy:2", null, null, null, false, false, "stop", 0, 1, 1);
+                "adam", Map.of(), 16, 1, null, 0, 0, 0, null, 0, 1, false, 0, null, "greedy:2", null, null, null, false, false, 0, 0, "stop", 0, 1, 1);
         assertEquals("greedy:2", RunConfig.parse(on.toJson(), "test").pretrain());
         assertEquals(new descent.train.GreedyPretraining.Settings(2, false), on.pretraining());
     }

@@ -76,8 +76,22 @@ public final class DataLoader {
      * touched elsewhere meanwhile.
      */
     public Epoch epoch(int epoch, RandomGenerator orderRng, RandomGenerator transformRng) {
+        return epoch(epoch, orderRng, transformRng, 0);
+    }
+
+    /**
+     * Starts an epoch at batch {@code from}, as though its first {@code from} batches had been
+     * taken: the order is drawn as by {@link #epoch(int, RandomGenerator, RandomGenerator)}, and
+     * with a transform those batches are assembled and dropped, so that {@code transformRng} makes
+     * the draws they made and the rest of the epoch is the very same (a run resumed inside an epoch).
+     */
+    public Epoch epoch(int epoch, RandomGenerator orderRng, RandomGenerator transformRng, int from) {
         int[] order = sampler.order(epoch, data.size(), orderRng);
-        return new Epoch(order, transformRng);
+        if (from < 0 || from > batches(order.length)) {
+            throw new IllegalArgumentException("epoch " + epoch + " has " + batches(order.length) + " batches, cannot "
+                    + "start at batch " + from);
+        }
+        return new Epoch(order, transformRng, from);
     }
 
     /** One pass over the data: an iterator of batches that must be closed (it owns a thread). */
@@ -91,10 +105,11 @@ public final class DataLoader {
         private final Thread producer;
         private int taken;
 
-        private Epoch(int[] order, RandomGenerator transformRng) {
+        private Epoch(int[] order, RandomGenerator transformRng, int from) {
             this.order = order;
             this.batches = DataLoader.this.batches(order.length);
-            this.producer = Thread.ofPlatform().daemon().name("descent-data").unstarted(() -> produce(transformRng));
+            this.taken = from;
+            this.producer = Thread.ofPlatform().daemon().name("descent-data").unstarted(() -> produce(transformRng, from));
             producer.start();
         }
 
@@ -111,9 +126,12 @@ public final class DataLoader {
         /** What went wrong preparing batch {@code batch} (0-based) on the background thread. */
         private record Failure(int batch, Throwable cause) {}
 
-        private void produce(RandomGenerator rng) {
-            int b = 0;
+        private void produce(RandomGenerator rng, int from) {
+            int b = transform == null ? from : 0;
             try {
+                for (; b < from; b++) {
+                    assemble(b, rng); // only its augmentation draws matter
+                }
                 for (; b < batches; b++) {
                     ready.put(assemble(b, rng));
                 }

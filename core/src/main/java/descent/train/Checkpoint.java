@@ -16,12 +16,21 @@ import java.util.Map;
  * callbacks save, and with iterate averaging {@code averaging/NAME} (the average). Metadata: the
  * format, seed, epoch and step, every generator's state, the reason training stopped (if it did),
  * the metric history as CSV, the averaging spec with its counters, and callbacks' text state.
+ *
+ * <p>A checkpoint written inside an epoch ({@link CheckpointInterval}) also records the position
+ * in it: {@code epoch.batches} taken, the sums behind the epoch's training loss and accuracy so
+ * far, and the seconds spent; its order and augmentation generator states are those of the
+ * epoch's start (see {@link Trainer#generatorStates()}). Such a file is format 2, which older
+ * versions refuse instead of resuming it from the wrong place; one written between epochs is
+ * still format 1.
  */
 public final class Checkpoint {
 
     private static final String FAMILY = "descent-checkpoint-";
     /** Version 1 since the first checkpoints; the optimizer redesign kept every key, so its files still load. */
     static final String FORMAT = FAMILY + "1";
+    /** Version 2: a position inside an epoch. */
+    static final String MID_EPOCH_FORMAT = FAMILY + "2";
 
     private Checkpoint() {}
 
@@ -30,11 +39,19 @@ public final class Checkpoint {
         t.model().stateDict().forEach((k, v) -> tensors.put("model/" + k, v));
         t.optimizer().stateDict().forEach((k, v) -> tensors.put("optimizer/" + k, v));
         Map<String, String> text = new LinkedHashMap<>();
-        text.put("format", FORMAT);
+        Trainer.EpochProgress inEpoch = t.inEpoch();
+        text.put("format", inEpoch.batches() > 0 ? MID_EPOCH_FORMAT : FORMAT);
         text.put("seed", Long.toString(t.setup().seed()));
         text.put("epoch", Integer.toString(t.epoch()));
         text.put("step", Long.toString(t.step()));
-        t.generators().forEach((name, g) -> text.put("rng." + name, Long.toUnsignedString(g.state(), 16)));
+        if (inEpoch.batches() > 0) {
+            text.put("epoch.batches", Integer.toString(inEpoch.batches()));
+            text.put("epoch.loss_sum", Double.toString(inEpoch.lossSum())); // shortest exact form: round-trips
+            text.put("epoch.correct", Long.toString(inEpoch.correct()));
+            text.put("epoch.examples", Integer.toString(inEpoch.examples()));
+            text.put("epoch.seconds", Double.toString(inEpoch.seconds()));
+        }
+        t.generatorStates().forEach((name, state) -> text.put("rng." + name, Long.toUnsignedString(state, 16)));
         if (t.stopReason() != null) {
             text.put("stop_reason", t.stopReason());
         }
@@ -56,12 +73,13 @@ public final class Checkpoint {
         SafeTensors.Contents c = SafeTensors.load(file);
         Map<String, String> text = c.metadata();
         String format = text.get("format");
-        if (format != null && format.startsWith(FAMILY) && !format.equals(FORMAT)) {
+        boolean known = FORMAT.equals(format) || MID_EPOCH_FORMAT.equals(format);
+        if (format != null && format.startsWith(FAMILY) && !known) {
             throw new IOException(file + ": a checkpoint of format " + format + ", written by another version of "
-                    + "Descent; this version reads " + FORMAT + ". Resume it with the version that wrote it, or start "
-                    + "a new run");
+                    + "Descent; this version reads " + FORMAT + " and " + MID_EPOCH_FORMAT + ". Resume it with the "
+                    + "version that wrote it, or start a new run");
         }
-        if (!FORMAT.equals(format)) {
+        if (!known) {
             throw new IOException(file + ": not a Descent checkpoint (format is " + format + ", expected " + FORMAT + ")");
         }
         long seed = Long.parseLong(text.get("seed"));
@@ -83,8 +101,12 @@ public final class Checkpoint {
         for (Callback cb : t.setup().callbacks()) {
             cb.loadState(c.tensors(), text);
         }
+        Trainer.EpochProgress inEpoch = MID_EPOCH_FORMAT.equals(format) ? new Trainer.EpochProgress(
+                Integer.parseInt(text.get("epoch.batches")), Double.parseDouble(text.get("epoch.loss_sum")),
+                Long.parseLong(text.get("epoch.correct")), Integer.parseInt(text.get("epoch.examples")),
+                Double.parseDouble(text.get("epoch.seconds"))) : Trainer.EpochProgress.NONE;
         t.restoreProgress(Integer.parseInt(text.get("epoch")), Long.parseLong(text.get("step")), text.get("stop_reason"),
-                history);
+                history, inEpoch);
     }
 
     private static void restoreAveraging(Path file, SafeTensors.Contents c, Averaging a) {

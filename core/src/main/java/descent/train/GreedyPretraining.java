@@ -251,7 +251,8 @@ public final class GreedyPretraining {
         Optimizer optimizer = optimizers.over(s.model().trainableParameters(), minibatches);
         return Trainer.Setup.of(s.model(), optimizer, f.train()).withLoss(f.loss()).withValidation(f.validation())
                 .withTest(f.test()).withEpochs(s.epochs()).withSeed(SplitMix64.derive(f.seed(), "greedy stage "
-                        + s.number()).nextLong()).withCallbacks(callbacks).withCheckpoint(file);
+                        + s.number()).nextLong()).withCallbacks(callbacks).withCheckpoint(file)
+                .withCheckpointEvery(f.checkpointEvery());
     }
 
     /** Stage k trains layer k and its head (and the layers below, if joint); the fine-tuning trains everything. */

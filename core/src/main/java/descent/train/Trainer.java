@@ -24,7 +24,8 @@ import java.util.function.Consumer;
  * train mode, loss, backward, check that everything is finite, optimizer step. After each epoch the
  * model is evaluated on the validation and test sets (where given), the metrics go to the history
  * and the callbacks, and, where a checkpoint file is set, the whole state of the run is written to
- * it atomically.
+ * it atomically; with {@link Setup#withCheckpointEvery} also inside epochs, every so many steps or
+ * minutes, and a run resumed from such a checkpoint continues from that step (see {@link Checkpoint}).
  *
  * <p>All randomness comes from three {@link SplitMix64} generators derived from the seed — data
  * order, augmentation and dropout — whose states are part of the checkpoint, so a run resumed from
@@ -59,46 +60,53 @@ public final class Trainer {
      * @param test       evaluated after each epoch, or null
      * @param checkpoint where the whole run is written after each epoch, or null for none
      * @param averaging  the average of the iterates to keep and evaluate, or null for none
+     * @param checkpointEvery when to write the checkpoint inside an epoch too (null: at epoch ends only)
      */
     public record Setup(Module model, Optimizer optimizer, DataLoader train, LossFunction loss, Dataset validation,
                         Dataset test, int epochs, long seed, List<Callback> callbacks, Path checkpoint,
-                        Averaging.Spec averaging) {
+                        Averaging.Spec averaging, CheckpointInterval checkpointEvery) {
         public Setup {
             if (epochs < 1) {
                 throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
             }
             callbacks = List.copyOf(callbacks);
+            checkpointEvery = checkpointEvery == null ? CheckpointInterval.EPOCHS : checkpointEvery;
         }
 
         public static Setup of(Module model, Optimizer optimizer, DataLoader train) {
             return new Setup(model, optimizer, train, LossFunction.crossEntropy(), null, null, 1, 0, List.of(), null,
-                    null);
+                    null, CheckpointInterval.EPOCHS);
         }
 
         public Setup withLoss(LossFunction l) {
-            return new Setup(model, optimizer, train, l, validation, test, epochs, seed, callbacks, checkpoint, averaging);
+            return new Setup(model, optimizer, train, l, validation, test, epochs, seed, callbacks, checkpoint,
+                    averaging, checkpointEvery);
         }
 
         public Setup withValidation(Dataset d) {
-            return new Setup(model, optimizer, train, loss, d, test, epochs, seed, callbacks, checkpoint, averaging);
+            return new Setup(model, optimizer, train, loss, d, test, epochs, seed, callbacks, checkpoint, averaging,
+                    checkpointEvery);
         }
 
         public Setup withTest(Dataset d) {
-            return new Setup(model, optimizer, train, loss, validation, d, epochs, seed, callbacks, checkpoint, averaging);
+            return new Setup(model, optimizer, train, loss, validation, d, epochs, seed, callbacks, checkpoint,
+                    averaging, checkpointEvery);
         }
 
         public Setup withEpochs(int n) {
-            return new Setup(model, optimizer, train, loss, validation, test, n, seed, callbacks, checkpoint, averaging);
+            return new Setup(model, optimizer, train, loss, validation, test, n, seed, callbacks, checkpoint,
+                    averaging, checkpointEvery);
         }
 
         /** The seed of data order, augmentation and dropout. */
         public Setup withSeed(long s) {
-            return new Setup(model, optimizer, train, loss, validation, test, epochs, s, callbacks, checkpoint, averaging);
+            return new Setup(model, optimizer, train, loss, validation, test, epochs, s, callbacks, checkpoint,
+                    averaging, checkpointEvery);
         }
 
         public Setup withCallbacks(List<? extends Callback> c) {
             return new Setup(model, optimizer, train, loss, validation, test, epochs, seed, List.copyOf(c), checkpoint,
-                    averaging);
+                    averaging, checkpointEvery);
         }
 
         public Setup withCallbacks(Callback... c) {
@@ -106,7 +114,8 @@ public final class Trainer {
         }
 
         public Setup withCheckpoint(Path file) {
-            return new Setup(model, optimizer, train, loss, validation, test, epochs, seed, callbacks, file, averaging);
+            return new Setup(model, optimizer, train, loss, validation, test, epochs, seed, callbacks, file,
+                    averaging, checkpointEvery);
         }
 
         /**
@@ -115,7 +124,17 @@ public final class Trainer {
          * {@link Trainer#fit()} the model holds them. See {@link Trainer#averaging()}.
          */
         public Setup withAveraging(Averaging.Spec a) {
-            return new Setup(model, optimizer, train, loss, validation, test, epochs, seed, callbacks, checkpoint, a);
+            return new Setup(model, optimizer, train, loss, validation, test, epochs, seed, callbacks, checkpoint, a,
+                    checkpointEvery);
+        }
+
+        /**
+         * Writes the checkpoint inside epochs too, as {@code every} says, so a crash loses at most
+         * that much work; a resumed run continues from the step saved.
+         */
+        public Setup withCheckpointEvery(CheckpointInterval every) {
+            return new Setup(model, optimizer, train, loss, validation, test, epochs, seed, callbacks, checkpoint,
+                    averaging, every);
         }
     }
 
@@ -133,6 +152,16 @@ public final class Trainer {
     private final List<EpochMetrics> history = new ArrayList<>();
     private int epoch;
     private long step;
+    /** Batches of the epoch under way taken so far (0 between epochs), and that epoch's sums so far. */
+    private int position;
+    private double epochLossSum;
+    private long epochCorrect;
+    private int epochExamples;
+    private double epochSeconds;
+    /** The order and augmentation generators' states when the epoch under way started. */
+    private long epochOrderState;
+    private long epochAugmentationState;
+    private long lastCheckpoint;
     private String stopReason;
     private Consumer<String> notes = s -> {};
     private OnNonFinite onNonFinite = OnNonFinite.stop();
@@ -240,6 +269,14 @@ public final class Trainer {
         return step;
     }
 
+    /**
+     * Batches taken in the epoch under way: 0 between epochs, so at an epoch's start it is 0 unless
+     * the run was resumed from a checkpoint inside that epoch.
+     */
+    public int batchesIntoEpoch() {
+        return position;
+    }
+
     public List<EpochMetrics> history() {
         return Collections.unmodifiableList(history);
     }
@@ -263,9 +300,10 @@ public final class Trainer {
      */
     public List<EpochMetrics> fit() throws IOException {
         setup.callbacks().forEach(c -> c.onTrainStart(this));
+        lastCheckpoint = System.nanoTime();
         boolean rollback = onNonFinite.action() == OnNonFinite.Action.ROLLBACK;
         if (rollback && epoch == 0 && step == 0) {
-            Checkpoint.write(setup.checkpoint(), this); // the state a divergence in the first epoch returns to
+            writeCheckpoint(); // the state a divergence in the first epoch returns to
         }
         while (epoch < setup.epochs() && stopReason == null) {
             try {
@@ -278,7 +316,7 @@ public final class Trainer {
                 continue;
             }
             if (setup.checkpoint() != null) {
-                Checkpoint.write(setup.checkpoint(), this);
+                writeCheckpoint();
             }
         }
         if (averaging != null && averaging.active()) {
@@ -349,27 +387,45 @@ public final class Trainer {
                 + skippedSteps + " in all)");
     }
 
-    private void runEpoch() {
+    /**
+     * Trains the epoch under way from its position (0, or where a checkpoint inside it left off:
+     * the order is drawn again from the generator state the epoch started with, and the batches
+     * already taken are assembled again to repeat their augmentation draws, without training).
+     */
+    private void runEpoch() throws IOException {
         int number = epoch + 1;
-        double lossSum = 0;
-        long correct = 0;
-        int examples = 0;
+        epochOrderState = orderRng.state();
+        epochAugmentationState = augmentRng.state();
+        if (position == 0) {
+            epochLossSum = 0;
+            epochCorrect = 0;
+            epochExamples = 0;
+            epochSeconds = 0;
+        }
         long start = System.nanoTime();
-        try (DataLoader.Epoch batches = setup.train().epoch(epoch, orderRng, augmentRng)) {
+        try (DataLoader.Epoch batches = setup.train().epoch(epoch, orderRng, augmentRng, position)) {
             int n = batches.batches();
             setup.callbacks().forEach(c -> c.onEpochStart(this, number, n));
             while (batches.hasNext()) {
                 Batch batch = batches.next();
                 TrainStep.Result r = step(batch);
-                if (r == null) {
-                    continue; // skipped: not part of the epoch's training metrics
+                position++; // a skipped step has taken its batch too
+                if (r != null) { // a skipped step is not part of the epoch's training metrics
+                    epochLossSum += r.loss() * batch.size();
+                    epochCorrect += r.correct();
+                    epochExamples += batch.size();
                 }
-                lossSum += r.loss() * batch.size();
-                correct += r.correct();
-                examples += batch.size();
+                if (setup.checkpoint() != null && batches.hasNext()
+                        && setup.checkpointEvery().due(step, System.nanoTime() - lastCheckpoint)) {
+                    long now = System.nanoTime();
+                    epochSeconds += (now - start) / 1e9;
+                    start = now;
+                    writeCheckpoint();
+                }
             }
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = epochSeconds + (System.nanoTime() - start) / 1e9;
+        position = 0;
         Module model = setup.model();
         Evaluation val;
         Evaluation test;
@@ -380,12 +436,18 @@ public final class Trainer {
             test = setup.test() == null ? null : Evaluation.of(model, setup.test(), setup.loss(), EVAL_BATCH);
         }
         epoch = number;
-        EpochMetrics m = new EpochMetrics(number, step, lossSum / examples, (double) correct / examples,
-                val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy(),
-                test == null ? Double.NaN : test.loss(), test == null ? Double.NaN : test.accuracy(),
-                setup.optimizer().learningRate(), seconds, examples / seconds, averaged);
+        EpochMetrics m = new EpochMetrics(number, step, epochLossSum / epochExamples,
+                (double) epochCorrect / epochExamples, val == null ? Double.NaN : val.loss(),
+                val == null ? Double.NaN : val.accuracy(), test == null ? Double.NaN : test.loss(),
+                test == null ? Double.NaN : test.accuracy(), setup.optimizer().learningRate(), seconds,
+                epochExamples / seconds, averaged);
         history.add(m);
         setup.callbacks().forEach(c -> c.onEpochEnd(this, m));
+    }
+
+    private void writeCheckpoint() throws IOException {
+        Checkpoint.write(setup.checkpoint(), this);
+        lastCheckpoint = System.nanoTime();
     }
 
     /** The callbacks' observers for a step combined, or null when none wants to watch it. */
@@ -410,15 +472,45 @@ public final class Trainer {
 
     // ---------------------------------------------------------------- for Checkpoint
 
-    void restoreProgress(int epoch, long step, String stopReason, List<EpochMetrics> history) {
+    void restoreProgress(int epoch, long step, String stopReason, List<EpochMetrics> history, EpochProgress inEpoch) {
         this.epoch = epoch;
         this.step = step;
         this.stopReason = stopReason;
         this.history.clear();
         this.history.addAll(history);
+        this.position = inEpoch.batches();
+        this.epochLossSum = inEpoch.lossSum();
+        this.epochCorrect = inEpoch.correct();
+        this.epochExamples = inEpoch.examples();
+        this.epochSeconds = inEpoch.seconds();
     }
 
     Map<String, SplitMix64> generators() {
         return Collections.unmodifiableMap(generators);
+    }
+
+    /**
+     * Every generator's state to checkpoint: inside an epoch, the order and augmentation
+     * generators' states at its start (the background thread is drawing augmentations ahead, and
+     * a resumed epoch draws its order and replays its augmentations from there), else the current ones.
+     */
+    Map<String, Long> generatorStates() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        generators.forEach((name, g) -> out.put(name, g.state()));
+        if (position > 0) {
+            out.put("order", epochOrderState);
+            out.put("augmentation", epochAugmentationState);
+        }
+        return out;
+    }
+
+    /** How far the epoch under way has got (all zero between epochs). */
+    EpochProgress inEpoch() {
+        return new EpochProgress(position, epochLossSum, epochCorrect, epochExamples, epochSeconds);
+    }
+
+    /** Batches taken in the epoch under way, the sums of their losses (per example) and hits, and seconds so far. */
+    record EpochProgress(int batches, double lossSum, long correct, int examples, double seconds) {
+        static final EpochProgress NONE = new EpochProgress(0, 0, 0, 0, 0);
     }
 }

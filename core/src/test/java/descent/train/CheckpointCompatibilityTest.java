@@ -95,13 +95,13 @@ class CheckpointCompatibilityTest {
     void aCheckpointOfAnotherFormatIsRefusedNamingItsVersion() throws IOException {
         SafeTensors.Contents v1 = SafeTensors.load(copy("checkpoint-v1-epoch2.safetensors"));
         Map<String, String> metadata = new LinkedHashMap<>(v1.metadata());
-        metadata.put("format", "descent-checkpoint-2");
-        Path future = dir.resolve("checkpoint-v2.safetensors");
+        metadata.put("format", "descent-checkpoint-3");
+        Path future = dir.resolve("checkpoint-v3.safetensors");
         SafeTensors.save(future, v1.tensors(), metadata);
 
         Trainer t = v1Run(null);
         IOException e = assertThrows(IOException.class, () -> t.resume(future));
-        assertTrue(e.getMessage().contains("descent-checkpoint-2"), e.getMessage());
+        assertTrue(e.getMessage().contains("descent-checkpoint-3"), e.getMessage());
         assertTrue(e.getMessage().contains("descent-checkpoint-1"), e.getMessage());
         assertTrue(e.getMessage().contains("Resume it with the version that wrote it, or start a new run"), e.getMessage());
         assertEquals(0, t.epoch(), "nothing was restored");

@@ -12,6 +12,7 @@ import descent.data.Batch;
 import descent.data.DataLoader;
 import descent.data.Dataset;
 import descent.data.Samplers;
+import descent.io.SafeTensors;
 import descent.nn.Classifier;
 import descent.nn.Linear;
 import descent.nn.Mlp;
@@ -125,6 +126,81 @@ class TrainerTest {
         for (int i = 0; i < resumed.history().size(); i++) {
             assertEquals(uninterrupted.history().get(i).trainLoss(), resumed.history().get(i).trainLoss(), 0, "epoch " + i);
         }
+    }
+
+    /**
+     * The run of {@link #trainer} with iterate averaging and gradient accumulation over 3 minibatches
+     * too (so a checkpoint can fall between an accumulation's minibatches), checkpointing every
+     * {@code every} steps inside the epochs.
+     */
+    private Trainer midEpochTrainer(Path checkpoint, List<Callback> extra, CheckpointInterval every) {
+        Trainer t = trainer(checkpoint, extra);
+        Trainer.Setup s = t.setup();
+        Optimizer opt = Optimizers.adam(0.01).withSchedule(Schedules.cosine(0.01, 0, 20))
+                .over(s.model().trainableParameters(), descent.optim.GlobalRules.accumulate(3));
+        return new Trainer(Trainer.Setup.of(s.model(), opt, s.train()).withValidation(s.validation())
+                .withTest(s.test()).withEpochs(s.epochs()).withSeed(s.seed()).withCallbacks(s.callbacks())
+                .withCheckpoint(checkpoint).withAveraging(descent.optim.Averaging.Spec.parse("ema:0.9"))
+                .withCheckpointEvery(every));
+    }
+
+    @Test
+    void stepCheckpointsResumeBitExactlyFromInsideAnEpoch() throws IOException {
+        Trainer uninterrupted = midEpochTrainer(null, List.of(), CheckpointInterval.EPOCHS);
+        uninterrupted.fit();
+        // 8 batches an epoch; a checkpoint every 3 steps: killed at steps 5, 13 and 29 (inside epochs 1, 2 and 4)
+        // the run resumes from steps 3, 12 and 27, inside an accumulation for the first and last.
+        for (long killAt : new long[] {5, 13, 29}) {
+            Path ckpt = dir.resolve("mid-" + killAt + ".safetensors");
+            Callback killer = new Callback() {
+                @Override
+                public void onBatchEnd(Trainer t, Batch batch, double loss, int correct) {
+                    if (t.step() == killAt) {
+                        throw new Kill();
+                    }
+                }
+            };
+            Trainer killed = midEpochTrainer(ckpt, List.of(killer), new CheckpointInterval(3, 0));
+            assertThrows(Kill.class, killed::fit);
+            Trainer resumed = midEpochTrainer(ckpt, List.of(), new CheckpointInterval(3, 0));
+            resumed.resume(ckpt);
+            assertEquals(killAt / 3 * 3, resumed.step(), "resumed from the last step checkpoint before the kill");
+            assertEquals(Checkpoint.MID_EPOCH_FORMAT, SafeTensors.load(ckpt).metadata().get("format"));
+            resumed.fit();
+            assertSameState(uninterrupted.model(), resumed.model());
+            uninterrupted.optimizer().stateDict().forEach((k, v) -> assertArrayEquals(v.toDoubleArray(),
+                    resumed.optimizer().stateDict().get(k).toDoubleArray(), 0, k));
+            for (int i = 0; i < resumed.history().size(); i++) {
+                EpochMetrics x = uninterrupted.history().get(i), y = resumed.history().get(i);
+                assertEquals(x.trainLoss(), y.trainLoss(), 0, "kill at " + killAt + ", epoch " + (i + 1));
+                assertEquals(x.trainAccuracy(), y.trainAccuracy(), 0);
+                assertEquals(x.validationLoss(), y.validationLoss(), 0);
+            }
+            assertEquals(Checkpoint.FORMAT, SafeTensors.load(ckpt).metadata().get("format"), "the last is an epoch's");
+        }
+    }
+
+    @Test
+    void checkpointsByTimeAreWrittenInsideEpochs() throws IOException {
+        Path ckpt = dir.resolve("timed.safetensors");
+        List<String> wrong = new ArrayList<>();
+        Callback watcher = new Callback() {
+            @Override
+            public void onBatchEnd(Trainer t, Batch batch, double loss, int correct) {
+                try { // a nanosecond's interval: the checkpoint holds the step before this one
+                    String saved = t.step() == 1 ? null : SafeTensors.load(ckpt).metadata().get("step");
+                    if (t.step() > 1 && Long.parseLong(saved) != t.step() - 1) {
+                        wrong.add("at step " + t.step() + " the checkpoint holds step " + saved);
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        midEpochTrainer(ckpt, List.of(watcher), new CheckpointInterval(0, 1e-12)).fit();
+        assertEquals(List.of(), wrong);
+        assertThrows(IllegalArgumentException.class, () -> new CheckpointInterval(-1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new CheckpointInterval(0, Double.NaN));
     }
 
     @Test

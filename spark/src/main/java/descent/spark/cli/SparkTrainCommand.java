@@ -6,6 +6,7 @@ import descent.cli.OptimizerNames;
 import descent.cli.RunConfig;
 import descent.cli.RunOptions;
 import descent.cli.RunReport;
+import descent.cli.RunLock;
 import descent.cli.TrainOptions;
 import descent.data.Dataset;
 import descent.data.Mnist;
@@ -100,10 +101,14 @@ final class SparkTrainCommand implements Callable<Integer> {
             dir = common.outOr(Path.of("runs", config.dataset() + "-spark-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
             Files.createDirectories(dir);
-            AtomicFiles.writeString(dir.resolve("config.json"), config.toJson());
-            spark.write(dir.resolve(SparkSettings.FILE));
         }
-        return run(config, spark, dir);
+        try (RunLock _ = RunLock.acquire(dir, resume != null ? "--resume" : "--out")) {
+            if (resume == null) {
+                AtomicFiles.writeString(dir.resolve("config.json"), config.toJson());
+                spark.write(dir.resolve(SparkSettings.FILE));
+            }
+            return run(config, spark, dir);
+        }
     }
 
     private int run(RunConfig c, SparkSettings s, Path dir) throws IOException {
@@ -209,6 +214,10 @@ final class SparkTrainCommand implements Callable<Integer> {
         if (c.earlyStopping() > 0 || c.valSplit() > 0) {
             throw new IllegalArgumentException("spark train has no validation set yet (--early-stopping, --val-split): "
                     + "train with ./descent train, or choose --epochs from a local run");
+        }
+        if (c.checkpointEvery() > 0 || c.checkpointMinutes() > 0) {
+            throw new IllegalArgumentException("spark train checkpoints after every round (--sync-every steps): "
+                    + "--checkpoint-every and --checkpoint-minutes have no place in it; leave them out");
         }
         if (c.probes() > 0) {
             throw new IllegalArgumentException("--probes watches one model's layers step by step; on Spark the steps run "
