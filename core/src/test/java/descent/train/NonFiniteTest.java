@@ -219,6 +219,27 @@ class NonFiniteTest {
         assertTrue(Double.isFinite(t.history().getLast().trainLoss()));
     }
 
+    /** With checkpoints inside epochs, a rollback lands mid-epoch and the epoch goes on from there. */
+    @Test
+    void rollbackToACheckpointInsideAnEpochContinuesThatEpoch() throws IOException {
+        Sequential linear = new Sequential(new Flatten(), new Linear(36, 3, new SplitMix64(1)));
+        Optimizer opt = Optimizers.sgd(LINEAR_LR).over(linear.trainableParameters());
+        Trainer t = new Trainer(Trainer.Setup.of(linear, opt, DataLoader.shuffled(blobs(96, 1), 16))
+                .withLoss(NonFiniteTest::squaredError).withEpochs(30).withSeed(7)
+                .withCheckpoint(dir.resolve("run.safetensors")).withCheckpointEvery(new CheckpointInterval(4, 0)));
+        t.onNonFinite(OnNonFinite.rollback());
+        List<String> notes = new ArrayList<>();
+        t.onNote(notes::add);
+        t.fit();
+        assertEquals(30, t.epoch());
+        assertEquals(30 * 6, t.step(), "the step count returns with the checkpoint: every batch is trained once");
+        assertFiniteWeights(t.model());
+        assertEquals(1, notes.size(), notes.toString());
+        long to = Long.parseLong(notes.getFirst().replaceAll(".*checkpoint of step (\\d+).*", "$1"));
+        assertTrue(to % 6 != 0 && to % 4 == 0, "a checkpoint inside an epoch: " + notes.getFirst());
+        t.history().forEach(m -> assertTrue(Double.isFinite(m.trainLoss()), m.toString()));
+    }
+
     @Test
     void rollbackGivesUpAfterThreeHalvings() {
         // The corrupted example is in the same batch each time the epoch is replayed.
