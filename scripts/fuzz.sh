@@ -37,9 +37,9 @@ targets=(
   cli:descent.cli.ValueParsersFuzzTest#pretrain
   cli:descent.cli.ValueParsersFuzzTest#auxHeads
 )
-bound=(-Djazzer.max_executions=1000000)
+bound=(-Djazzer.max_executions=1000000 -Djazzer.max_duration=3600s)
 case "${1:-}" in
-  --runs) bound=(-Djazzer.max_executions="$2"); shift 2 ;;
+  --runs) bound=(-Djazzer.max_executions="$2" -Djazzer.max_duration=3600s); shift 2 ;;
   --seeds)
     for m in core cli; do
       mvn -q -B -o -pl "$m" -am test -Dtest='*FuzzTest#writeSeeds' -Dsurefire.failIfNoSpecifiedTests=false \

@@ -272,7 +272,13 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + " does not exist: not a run folder written by ./descent train");
         }
-        return parse(Files.readString(file), file.toString());
+        String json;
+        try {
+            json = Files.readString(file);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException(file + ": not UTF-8 text, so not a config.json written by ./descent train", e);
+        }
+        return parse(json, file.toString());
     }
 
     /** The settings in {@link #toJson()}'s form; {@code source} names where they came from in errors. */
