@@ -42,7 +42,11 @@ class RunConfigFuzzTest {
         Map<String, Tensor> params = new LinkedHashMap<>();
         params.put("w", Tensor.param(NdArray.zeros(DType.FLOAT32, 2, 2)));
         params.put("b", Tensor.param(NdArray.zeros(DType.FLOAT32, 2)));
-        c.optimizer(params, 100);
+        if (OptimizerNames.FULL_BATCH_TRAINING.contains(c.optimizer())) {
+            OptimizerNames.minimizer(c.optimizer(), new Hyperparameters(c.hyperparameters()), params);
+        } else {
+            c.optimizer(params, 100);
+        }
         c.averaging();
         c.pretraining();
         c.auxiliaryHeads();
