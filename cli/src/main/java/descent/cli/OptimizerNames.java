@@ -235,9 +235,9 @@ public final class OptimizerNames {
      * any of them may end in {@code +warmup:STEPS}.
      */
     public static Schedule schedule(String spec, double lr) {
-        String[] warm = spec.split("\\+warmup:");
-        String[] p = warm[0].trim().split(":");
         try {
+            String[] warm = spec.split("\\+warmup:"); // nothing at all for "+warmup:": caught below
+            String[] p = warm[0].trim().split(":");
             Schedule s = switch (p[0]) {
                 case "constant", "" -> Schedules.constant(lr);
                 case "step" -> Schedules.step(lr, Long.parseLong(p[1]), Double.parseDouble(p[2]));

@@ -294,7 +294,70 @@ public record RunConfig(String dataset, int[] hidden, String activation, String 
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + " does not exist: not a run folder written by ./descent train");
         }
-        return parse(Files.readString(file), file.toString());
+        String json;
+        try {
+            json = Files.readString(file);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException(file + ": not UTF-8 text, so not a config.json written by ./descent train", e);
+        }
+        RunConfig c = parse(json, file.toString());
+        try {
+            c.check();
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        return c;
+    }
+
+    /**
+     * Refuses what a damaged or hand-edited config.json may hold and no run can take (train's
+     * options refuse it before writing): a missing name, a layer of no units, a setting whose form
+     * does not parse. Checked when a run folder is read, so the error names the file.
+     */
+    void check() {
+        String[][] required = {{"dataset", dataset}, {"activation", activation}, {"init", init},
+            {"normalization", normalization}, {"optimizer", optimizer}};
+        for (String[] r : required) {
+            if (r[1] == null) {
+                throw new IllegalArgumentException("the setting " + r[0] + " is missing");
+            }
+        }
+        for (int h : hidden) {
+            if (h < 1) {
+                throw new IllegalArgumentException("hidden layer sizes must be positive, got " + Arrays.toString(hidden));
+            }
+        }
+        if (batchSize < 1 || epochs < 1) {
+            throw new IllegalArgumentException("batch_size and epochs must be at least 1, got " + batchSize + " and "
+                    + epochs);
+        }
+        Activation act = Activation.parse(activation);
+        if (!init.equals("default")) {
+            Init.parse(init, act.gain());
+        }
+        int[] sizes = new int[hidden.length + 2];
+        Arrays.fill(sizes, 1);
+        System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+        Mlp.Spec.of(sizes).withActivation(act).withBatchNorm(batchNorm).withDropout(dropout)
+                .withBatchNormMomentum(batchNormRunningStatistics()).withDropoutForm(dropoutFormValue());
+        OptimizerNames.requireTrainable(optimizer);
+        if (OptimizerNames.FULL_BATCH_TRAINING.contains(optimizer)) {
+            OptimizerNames.minimizer(optimizer, new Hyperparameters(hyperparameters),
+                    Map.of("w", Tensor.param(descent.tensor.NdArray.zeros(DType.FLOAT64, 1))));
+        } else {
+            method(1);
+        }
+        if (augment != null) {
+            descent.data.Augmentation.parse(augment, new int[] {28, 28});
+        }
+        if (curriculum != null) {
+            descent.data.Curriculum.Pacing.parse(curriculum);
+        }
+        averaging();
+        pretraining();
+        auxiliaryHeads();
+        batchNormRunningStatistics();
+        dropoutFormValue();
     }
 
     /** The settings in {@link #toJson()}'s form; {@code source} names where they came from in errors. */

@@ -35,10 +35,22 @@ public record Augmentation(int[] imageShape, double shift, double rotationDegree
             throw new IllegalArgumentException("augmentation needs images of shape [h, w] or [c, h, w], got "
                     + java.util.Arrays.toString(imageShape));
         }
-        if (shift < 0 || rotationDegrees < 0 || shearDegrees < 0 || scale < 0 || scale >= 1 || crop < 0
-                || elasticAlpha < 0 || (elasticAlpha > 0 && !(elasticSigma > 0))) {
-            throw new IllegalArgumentException("augmentation amounts must be non-negative, scale below 1 and "
-                    + "elastic sigma positive");
+        if (!(shift >= 0 && rotationDegrees >= 0 && shearDegrees >= 0 && scale >= 0 && scale < 1 && crop >= 0
+                && elasticAlpha >= 0 && (elasticAlpha == 0 || elasticSigma > 0)) || !Double.isFinite(shift
+                + rotationDegrees + shearDegrees + elasticAlpha + elasticSigma)) {
+            throw new IllegalArgumentException("augmentation amounts must be finite and non-negative, scale below 1 "
+                    + "and elastic sigma positive");
+        }
+        int side = Math.max(imageShape[imageShape.length - 1], imageShape[imageShape.length - 2]);
+        if (crop > side) {
+            throw new IllegalArgumentException("crop " + crop + " moves the image by more than its " + side
+                    + " pixels: use at most " + side);
+        }
+        if (elasticAlpha > 0 && elasticSigma > side) {
+            // A blur wider than the image smooths the field to almost a constant shift, and its kernel
+            // (6σ + 1 taps) would be allocated for nothing.
+            throw new IllegalArgumentException("elastic sigma " + elasticSigma + " is wider than the " + side
+                    + "-pixel image: use at most " + side + " (Simard et al. use 4 for MNIST)");
         }
     }
 
@@ -176,7 +188,7 @@ public record Augmentation(int[] imageShape, double shift, double rotationDegree
         for (int i = 0; i < field.length; i++) {
             field[i] = 2 * rng.nextDouble() - 1;
         }
-        int radius = (int) Math.ceil(3 * elasticSigma);
+        int radius = (int) Math.ceil(3 * elasticSigma); // at most 3·max(h, w): the constructor bounds sigma
         double[] kernel = new double[2 * radius + 1];
         double sum = 0;
         for (int i = -radius; i <= radius; i++) {

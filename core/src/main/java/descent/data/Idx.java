@@ -21,8 +21,11 @@ import java.util.zip.GZIPInputStream;
  */
 public final class Idx {
 
-    /** Refuse anything larger: the biggest IDX data set in use (EMNIST) is about 700 MB. */
-    static final long MAX_BYTES = 2L << 30;
+    /**
+     * Refuse anything larger: the biggest IDX data set in use (EMNIST) is about 700 MB, and a file
+     * is read into one array, whose length is an int.
+     */
+    static final long MAX_BYTES = Integer.MAX_VALUE - 8;
 
     private Idx() {}
 
@@ -44,7 +47,46 @@ public final class Idx {
 
     public static Contents read(Path file) throws IOException {
         byte[] bytes = bytes(file);
+        Header h = header(file, bytes);
+        long expected = h.bytes();
+        if (bytes.length < expected) {
+            throw new IdxFormatException(file, bytes.length, "file is truncated: shape " + Arrays.toString(h.shape)
+                    + " needs " + expected + " bytes, the file has " + bytes.length);
+        }
+        if (bytes.length > expected) {
+            throw new IdxFormatException(file, expected, (bytes.length - expected)
+                    + " bytes follow the data that shape " + Arrays.toString(h.shape) + " describes");
+        }
         ByteBuffer buf = ByteBuffer.wrap(bytes); // big-endian, as IDX is
+        int type = h.type;
+        int width = h.width;
+        long count = h.count;
+        int[] shape = h.shape;
+        float[] values = new float[(int) count];
+        int at = (int) h.headerBytes;
+        for (int i = 0; i < values.length; i++, at += width) {
+            values[i] = switch (type) {
+                case 0x08 -> bytes[at] & 0xff;
+                case 0x09 -> bytes[at];
+                case 0x0B -> buf.getShort(at);
+                case 0x0C -> buf.getInt(at);
+                case 0x0D -> buf.getFloat(at);
+                default -> (float) buf.getDouble(at);
+            };
+        }
+        return new Contents(shape, values);
+    }
+
+    /** What the header says: the type code and its width in bytes, the shape, and where the data starts. */
+    private record Header(int type, int width, int[] shape, long count, long headerBytes) {
+        /** The length of the whole file the header describes. */
+        long bytes() {
+            return headerBytes + count * width;
+        }
+    }
+
+    /** Reads and checks the header at the start of {@code bytes} (which may hold only the header). */
+    private static Header header(Path file, byte[] bytes) throws IdxFormatException {
         if (bytes.length < 4) {
             throw new IdxFormatException(file, bytes.length, "file is truncated: " + bytes.length
                     + " bytes, an IDX header needs at least 4");
@@ -71,6 +113,7 @@ public final class Idx {
             throw new IdxFormatException(file, bytes.length, "file is truncated inside the header: " + rank
                     + " dimensions need " + headerBytes + " bytes, the file has " + bytes.length);
         }
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
         int[] shape = new int[rank];
         long count = 1;
         for (int d = 0; d < rank; d++) {
@@ -79,33 +122,12 @@ public final class Idx {
                 throw new IdxFormatException(file, 4 + 4L * d, "dimension " + d + " is " + shape[d] + ", must be positive");
             }
             count *= shape[d];
-            if (count * width > MAX_BYTES) {
+            if (headerBytes + count * width > MAX_BYTES) {
                 throw new IdxFormatException(file, 4 + 4L * d, "dimensions " + Arrays.toString(Arrays.copyOf(shape, d + 1))
                         + " describe more than " + MAX_BYTES + " bytes of data");
             }
         }
-        long expected = headerBytes + count * width;
-        if (bytes.length < expected) {
-            throw new IdxFormatException(file, bytes.length, "file is truncated: shape " + Arrays.toString(shape)
-                    + " needs " + expected + " bytes, the file has " + bytes.length);
-        }
-        if (bytes.length > expected) {
-            throw new IdxFormatException(file, expected, (bytes.length - expected)
-                    + " bytes follow the data that shape " + Arrays.toString(shape) + " describes");
-        }
-        float[] values = new float[(int) count];
-        int at = (int) headerBytes;
-        for (int i = 0; i < values.length; i++, at += width) {
-            values[i] = switch (type) {
-                case 0x08 -> bytes[at] & 0xff;
-                case 0x09 -> bytes[at];
-                case 0x0B -> buf.getShort(at);
-                case 0x0C -> buf.getInt(at);
-                case 0x0D -> buf.getFloat(at);
-                default -> (float) buf.getDouble(at);
-            };
-        }
-        return new Contents(shape, values);
+        return new Header(type, width, shape, count, headerBytes);
     }
 
     private static byte[] bytes(Path file) throws IOException {
@@ -121,12 +143,22 @@ public final class Idx {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16)) {
+            // Decompress no further than the header says the file holds, and one byte more to see
+            // trailing data: a small archive must not expand into memory without limit.
+            out.write(in.readNBytes(4));
+            if (out.size() == 4) {
+                out.write(in.readNBytes(4 * (out.toByteArray()[3] & 0xff)));
+            }
+            Header h = header(file, out.toByteArray());
+            long claimed = h.bytes();
             byte[] chunk = new byte[1 << 16];
-            for (int n; (n = in.read(chunk)) > 0; ) {
+            for (int n; out.size() <= claimed && (n = in.read(chunk, 0, (int) Math.min(chunk.length,
+                    claimed + 1 - out.size()))) > 0; ) {
                 out.write(chunk, 0, n);
-                if (out.size() > MAX_BYTES) {
-                    throw new IdxFormatException(file, out.size(), "decompresses to more than " + MAX_BYTES + " bytes");
-                }
+            }
+            if (out.size() > claimed) {
+                throw new IdxFormatException(file, claimed, "more bytes follow the data that shape "
+                        + Arrays.toString(h.shape) + " describes (offset counts decompressed bytes)");
             }
         } catch (java.io.EOFException | java.util.zip.ZipException e) {
             throw new IdxFormatException(file, out.size(), "corrupt or truncated gzip stream: " + e.getMessage()

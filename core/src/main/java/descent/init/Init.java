@@ -232,7 +232,7 @@ public final class Init {
     public static Initializer parse(String spec, double gain) {
         String[] p = spec.trim().toLowerCase(Locale.ROOT).split(":");
         try {
-            return switch (p[0]) {
+            return switch (p.length == 0 ? "" : p[0]) { // ":" splits into nothing
                 case "zeros" -> zeros();
                 case "ones" -> ones();
                 case "constant" -> constant(Double.parseDouble(arg(p, 1, spec)));

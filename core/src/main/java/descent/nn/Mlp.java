@@ -42,6 +42,9 @@ public final class Mlp extends Module {
                         + Arrays.toString(sizes));
             }
             sizes = sizes.clone();
+            if (!(dropout >= 0 && dropout <= 1)) { // refused here, not when the first layer is built
+                throw new IllegalArgumentException("Mlp: dropout must be in [0, 1], got " + dropout);
+            }
             Objects.requireNonNull(batchNormMomentum, "batchNormMomentum");
             Objects.requireNonNull(dropoutForm, "dropoutForm");
         }

@@ -76,8 +76,15 @@ public final class Schedules {
         return t -> {
             long start = 0;
             long length = period;
-            while (t >= start + length) {
+            if (mult == 1) {
+                start = t / period * period; // the loop below would take t / period turns
+            }
+            while (t - start >= length) {
                 start += length;
+                if (length > Long.MAX_VALUE / mult) {
+                    length = Long.MAX_VALUE; // a cycle longer than any run: no overflow into a negative length
+                    break;
+                }
                 length *= mult;
             }
             return min + (lr - min) * (1 + Math.cos(Math.PI * (t - start) / length)) / 2;

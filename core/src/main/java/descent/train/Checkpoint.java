@@ -70,6 +70,33 @@ public final class Checkpoint {
     }
 
     static void restore(Path file, Trainer t) throws IOException {
+        naming(file, () -> restoreState(file, t));
+    }
+
+    /** What in a checkpoint can be wrong, once it is a valid safetensors file: values the run cannot take. */
+    interface Restoring {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code restoring}, naming {@code file} in a refusal that does not name it (a state dict,
+     * a callback's state or a metric row the run cannot take), and saying what a malformed number is.
+     */
+    static void naming(Path file, Restoring restoring) throws IOException {
+        try {
+            restoring.run();
+        } catch (NumberFormatException e) {
+            throw new IOException(file + ": a number in the checkpoint's metadata is missing or malformed ("
+                    + e.getMessage() + ")", e);
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
+                throw e;
+            }
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void restoreState(Path file, Trainer t) throws IOException {
         SafeTensors.Contents c = SafeTensors.load(file);
         Map<String, String> text = c.metadata();
         String format = text.get("format");

@@ -152,6 +152,10 @@ public final class FullBatchTraining {
 
     /** Puts the run where a checkpoint written by {@link #fit} left it. */
     public void resume(Path file) throws IOException {
+        Checkpoint.naming(file, () -> resumeFrom(file));
+    }
+
+    private void resumeFrom(Path file) throws IOException {
         SafeTensors.Contents c = SafeTensors.load(file);
         String format = c.metadata().get("format");
         if (!FORMAT.equals(format) && !SPARK_FORMAT.equals(format)) {

@@ -100,6 +100,21 @@ class IdxTest {
         assertMessage(write("cut.gz", Arrays.copyOf(z, z.length / 2)), "corrupt or truncated gzip");
     }
 
+    /** A gzip bomb: a 4-byte data set followed by 16 MB of zeros is refused after the header's 12 bytes and one more. */
+    @Test
+    void gzipIsDecompressedNoFurtherThanTheHeaderClaims() throws IOException {
+        Path bomb = dir.resolve("bomb.gz");
+        try (GZIPOutputStream z = new GZIPOutputStream(Files.newOutputStream(bomb))) {
+            z.write(idx(4));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 16; i++) {
+                z.write(zeros);
+            }
+        }
+        assertMessage(bomb, "more bytes follow the data that shape [4] describes");
+        assertMessage(bomb, "offset 12)");
+    }
+
     private static void assertMessage(Path p, String fragment) {
         IdxFormatException e = assertThrows(IdxFormatException.class, () -> Idx.read(p));
         assertTrue(e.getMessage().contains(fragment) && e.getMessage().contains(p.toString()), e.getMessage());

@@ -167,12 +167,21 @@ abstract class FullBatchMinimizer implements Minimizer {
             }
             vectors.put(k, v);
         }
+        if (state.containsKey("x") && !(state.containsKey("g") && state.containsKey("f"))) {
+            throw new IllegalArgumentException("optimizer state does not fit: x without g and f");
+        }
         iterations = (long) state.get(ITERATIONS).item();
         if (state.containsKey("x")) {
             x = vectors.remove("x");
             g = vectors.remove("g");
             f = state.get("f").item();
-            restore(vectors);
+            try {
+                restore(vectors);
+            } catch (NullPointerException | IndexOutOfBoundsException e) {
+                // restore reads the vectors its stateDict wrote: one is missing, or too short
+                throw new IllegalArgumentException("optimizer state does not fit: the saved vectors " + vectors.keySet()
+                        + " are not those this method writes", e);
+            }
         }
     }
 }

@@ -108,8 +108,14 @@ public final class Lbfgs extends FullBatchMinimizer {
         sHistory.clear();
         yHistory.clear();
         for (int i = 0; v.containsKey("s." + i); i++) {
-            sHistory.addLast(v.get("s." + i));
-            yHistory.addLast(v.get("y." + i));
+            double[] s = v.get("s." + i);
+            double[] y = v.get("y." + i);
+            if (y == null || s.length != y.length) {
+                throw new IllegalArgumentException("optimizer state does not fit: s." + i + " without a y." + i
+                        + " of its length");
+            }
+            sHistory.addLast(s);
+            yHistory.addLast(y);
         }
         stalled = v.get("flags")[0] != 0;
     }
