@@ -28,6 +28,7 @@ import descent.train.LossFunction;
 import descent.train.SplitMix64;
 import descent.train.Trainer;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -69,6 +70,13 @@ final class TrainCommand implements Callable<Integer> {
             + "with its settings; bit-exact with an uninterrupted run (default: a new run).")
     Path resume;
 
+    @Option(names = "--quiet", description = "Print only the summary line at the end (default: off).")
+    boolean quiet;
+
+    @Option(names = "--json", description = "For scripts: one JSON object per epoch on standard output and a last one "
+            + "with the result (\"done\": true); the lines for people go to standard error (default: off).")
+    boolean json;
+
     @Override
     public Integer call() throws IOException {
         RunConfig config;
@@ -100,15 +108,22 @@ final class TrainCommand implements Callable<Integer> {
             if (resume == null) {
                 AtomicFiles.writeString(dir.resolve("config.json"), config.toJson());
             }
-            return new TrainRun(config, dir, common.dataDir, resume != null).run();
+            ScriptOutput output = ScriptOutput.of(quiet, json, System.out);
+            PrintStream stdout = System.out;
+            System.setOut(output.human());
+            try {
+                return new TrainRun(config, dir, common.dataDir, resume != null, output).run();
+            } finally {
+                System.setOut(stdout);
+            }
         }
     }
 
     private void rejectOptionsBesideResume() {
         for (CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
-            if (!o.longestName().equals("--resume") && !o.longestName().equals("--data-dir")) {
+            if (!List.of("--resume", "--data-dir", "--quiet", "--json").contains(o.longestName())) {
                 throw new IllegalArgumentException("--resume continues a run with the settings in its config.json; "
-                        + o.longestName() + " cannot change them (only --data-dir may be given)");
+                        + o.longestName() + " cannot change them (only --data-dir, --quiet and --json may be given)");
             }
         }
     }
@@ -119,12 +134,14 @@ final class TrainCommand implements Callable<Integer> {
         private final Path dir;
         private final Path dataDir;
         private final boolean resuming;
+        private final ScriptOutput output;
 
-        TrainRun(RunConfig config, Path dir, Path dataDir, boolean resuming) {
+        TrainRun(RunConfig config, Path dir, Path dataDir, boolean resuming, ScriptOutput output) {
             this.c = config;
             this.dir = dir;
             this.dataDir = dataDir;
             this.resuming = resuming;
+            this.output = output;
         }
 
         int run() throws IOException {
@@ -160,7 +177,7 @@ final class TrainCommand implements Callable<Integer> {
                 if (rescaled != null) {
                     report(rescaled);
                 }
-                return TrainFullBatch.run(c, dir, model, train, validation, splits.test(), resuming);
+                return TrainFullBatch.run(c, dir, model, train, validation, splits.test(), resuming, output);
             }
             Sampler sampler = Samplers.shuffled();
             Curriculum curriculum = null;
@@ -190,6 +207,7 @@ final class TrainCommand implements Callable<Integer> {
             Optimizer optimizer = c.optimizer(trained, totalSteps);
             List<Callback> callbacks = new ArrayList<>();
             callbacks.add(new ProgressBar(System.out, c.epochs()));
+            callbacks.add(output.epochs());
             GreedyPretraining pretraining = c.pretrain() == null ? null
                     : new GreedyPretraining(model, c.pretraining(), SplitMix64.derive(c.seed(), "greedy pretraining heads"));
             StagedHistoryFile stagedHistory = pretraining == null ? null
@@ -269,10 +287,20 @@ final class TrainCommand implements Callable<Integer> {
             RunReport report = new RunReport(c, history, test, trainer.stopReason(), bestEpoch, model.parameterCount(),
                     model.toString(), stages);
             report.write(dir);
-            System.out.printf(Locale.ROOT, "test accuracy %.2f%%, test loss %.4f%s; run folder %s (open report.html)%n",
-                    100 * test.accuracy(), test.loss(), trainer.stopReason() == null ? "" : " (" + trainer.stopReason() + ")",
-                    dir);
+            output.done(String.format(Locale.ROOT, "test accuracy %.2f%%, test loss %.4f%s; run folder %s (open "
+                    + "report.html)", 100 * test.accuracy(), test.loss(), trainer.stopReason() == null ? ""
+                    : " (" + trainer.stopReason() + ")", dir), result(dir, test, trainer.stopReason()));
             return trainer.stopReason() == null ? ExitCodes.DONE : ExitCodes.STOPPED_EARLY;
+        }
+
+        /** The result line's fields for {@code --json}. */
+        static Map<String, Object> result(Path dir, Evaluation test, String stopReason) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("test_accuracy", test.accuracy());
+            f.put("test_loss", test.loss());
+            f.put("stop_reason", stopReason);
+            f.put("run", dir.toString());
+            return f;
         }
 
         /** Prints what data-dependent initialization did: each Linear layer's output std before and after. */
@@ -301,7 +329,8 @@ final class TrainCommand implements Callable<Integer> {
             fineTuningCallbacks.addAll(fineTuning.callbacks());
             return pretraining.fit(fineTuning.withCallbacks(fineTuningCallbacks),
                     (params, minibatches) -> c.optimizer(params, minibatches / c.accumulate()),
-                    s -> List.of(header(s, stages.size()), new ProgressBar(System.out, s.epochs()), history), resuming);
+                    s -> List.of(header(s, stages.size()), new ProgressBar(System.out, s.epochs()), history,
+                            output.epochs()), resuming);
         }
 
         /** Prints a line when a stage starts, saying what it trains. */

@@ -27,7 +27,7 @@ final class TrainFullBatch {
     private TrainFullBatch() {}
 
     static int run(RunConfig c, Path dir, Classifier model, Dataset train, Dataset validation, Dataset test,
-                   boolean resuming) throws IOException {
+                   boolean resuming, ScriptOutput output) throws IOException {
         Minimizer method = OptimizerNames.minimizer(c.optimizer(), new Hyperparameters(c.hyperparameters()),
                 model.trainableParameters());
         FullBatchTraining run = new FullBatchTraining(FullBatchTraining.Setup.of(model, method,
@@ -38,7 +38,10 @@ final class TrainFullBatch {
             run.resume(checkpoint);
             System.out.printf("resuming %s after iteration %d%n", dir, run.history().size());
         }
-        run.fit(checkpoint, m -> iteration(dir, run.history(), m, c.epochs()));
+        run.fit(checkpoint, m -> {
+            iteration(dir, run.history(), m, c.epochs());
+            output.epoch(m);
+        });
         if (run.stopReason() != null) {
             System.out.println("  " + run.stopReason());
         }
@@ -46,9 +49,9 @@ final class TrainFullBatch {
         SafeTensors.save(dir.resolve("model.safetensors"), model.stateDict(), Map.of("format", "pt",
                 "descent_config", c.toJson()));
         new RunReport(c, run.history(), result, run.stopReason(), 0, model.parameterCount(), model.toString()).write(dir);
-        System.out.printf(Locale.ROOT, "test accuracy %.2f%%, test loss %.4f; %d loss evaluations; run folder %s (open "
-                + "report.html)%n", 100 * result.accuracy(), result.loss(), run.history().isEmpty() ? 0
-                : run.history().getLast().step(), dir);
+        output.done(String.format(Locale.ROOT, "test accuracy %.2f%%, test loss %.4f; %d loss evaluations; run folder %s "
+                + "(open report.html)", 100 * result.accuracy(), result.loss(), run.history().isEmpty() ? 0
+                : run.history().getLast().step(), dir), TrainCommand.TrainRun.result(dir, result, run.stopReason()));
         return run.stopReason() == null ? ExitCodes.DONE : ExitCodes.STOPPED_EARLY;
     }
 

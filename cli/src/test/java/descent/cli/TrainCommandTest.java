@@ -71,6 +71,31 @@ class TrainCommandTest {
         assertTrue(other.startsWith("fashion-mnist test set: accuracy") || other.contains("\nfashion-mnist test set"), other);
     }
 
+    /** For scripts: --json prints only JSON lines on stdout, an object per epoch and the result; --quiet only the summary. */
+    @Test
+    void jsonAndQuietOutputForScripts() throws IOException {
+        Path run = dir.resolve("json");
+        List<String> lines = MainTest.run(0, args(run, 2, "--json").toArray(String[]::new)).lines().toList();
+        assertEquals(3, lines.size(), String.join("\n", lines));
+        for (int e = 0; e < 2; e++) {
+            Map<?, ?> epoch = (Map<?, ?>) descent.io.Json.read(lines.get(e), "line " + e);
+            assertEquals(e + 1, ((Number) epoch.get("epoch")).intValue());
+            assertTrue(((Number) epoch.get("train_loss")).doubleValue() > 0 && epoch.get("val_loss") == null, lines.get(e));
+        }
+        Map<?, ?> done = (Map<?, ?>) descent.io.Json.read(lines.get(2), "result");
+        assertEquals(true, done.get("done"));
+        assertEquals(run.toString(), done.get("run"));
+        String metrics = Files.readString(run.resolve("metrics.json"));
+        assertEquals(Double.parseDouble(metrics.replaceAll("(?s).*\"test_accuracy\": ([0-9.]+).*", "$1")),
+                ((Number) done.get("test_accuracy")).doubleValue(), 1e-12);
+        List<String> quiet = MainTest.run(0, args(dir.resolve("quiet"), 1, "--quiet").toArray(String[]::new)).lines()
+                .toList();
+        assertEquals(1, quiet.size(), String.join("\n", quiet));
+        assertTrue(quiet.getFirst().startsWith("test accuracy "), quiet.getFirst());
+        assertTrue(MainTest.refusal(args(dir.resolve("both"), 1, "--quiet", "--json").toArray(String[]::new))
+                .contains("give one of them"));
+    }
+
     @Test
     void earlyStoppingAndCurriculumRun() throws IOException {
         Path run = dir.resolve("es");
