@@ -6,7 +6,8 @@
 #   scripts/fuzz.sh                 10^6 inputs per target (the default)
 #   scripts/fuzz.sh --runs N        N inputs per target
 #   scripts/fuzz.sh SECONDS         SECONDS of fuzzing per target
-#   scripts/fuzz.sh --seeds         rewrite the seed corpora (small valid files the code writes)
+#   scripts/fuzz.sh --seeds         only write the seed corpora (small valid files the code writes;
+#                                   every fuzzing run writes them first, and git ignores them)
 #   any of these, then TARGET...    only those targets (Class#method, as listed below)
 #
 # Prints per target: executions, coverage (libFuzzer's cov: edges and ft: features) and findings.
@@ -38,14 +39,16 @@ targets=(
   cli:descent.cli.ValueParsersFuzzTest#auxHeads
 )
 bound=(-Djazzer.max_executions=1000000 -Djazzer.max_duration=3600s)
+# The seeds are small valid files the code writes (seed-* in each target's Inputs folder, ignored by
+# git): written afresh before every fuzzing run, so they always match today's formats. The path is
+# relative: each module's test JVM runs in that module's folder.
+write_seeds() {
+  mvn -q -B -o -pl cli -am test -Dtest='*FuzzTest#writeSeeds' -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dfuzz.seeds=src/test/resources
+}
 case "${1:-}" in
   --runs) bound=(-Djazzer.max_executions="$2" -Djazzer.max_duration=3600s); shift 2 ;;
-  --seeds)
-    for m in core cli; do
-      mvn -q -B -o -pl "$m" -am test -Dtest='*FuzzTest#writeSeeds' -Dsurefire.failIfNoSpecifiedTests=false \
-        -Dfuzz.seeds="$root/$m/src/test/resources"
-    done
-    echo "seed corpora written under core/ and cli/src/test/resources"; exit 0 ;;
+  --seeds) write_seeds; echo "seed corpora written under core/ and cli/src/test/resources"; exit 0 ;;
   [0-9]*) bound=(-Djazzer.max_duration="$1s"); shift ;;
 esac
 if [ $# -gt 0 ]; then
@@ -58,6 +61,7 @@ if [ $# -gt 0 ]; then
   targets=("${chosen[@]}")
 fi
 
+write_seeds
 mkdir -p target/fuzz
 failed=0
 printf '%-48s %10s %7s %7s %s\n' target executions cov ft findings
