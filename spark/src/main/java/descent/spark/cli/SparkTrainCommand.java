@@ -254,11 +254,6 @@ final class SparkTrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--curriculum orders one data set; on Spark every partition shuffles its "
                     + "own: use ./descent train for curriculum learning");
         }
-        if (!OptimizerNames.FIRST_ORDER.contains(c.optimizer()) && !FULL_BATCH.contains(c.optimizer())) {
-            throw new IllegalArgumentException("spark train takes the minibatch optimizers ("
-                    + String.join(", ", OptimizerNames.FIRST_ORDER) + ") and the full-batch " + String.join(", ", FULL_BATCH)
-                    + "; " + c.optimizer() + " is not one of them");
-        }
     }
 
     /**
